@@ -1,0 +1,65 @@
+// `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
+import { parseArgs } from "node:util";
+import { startAviEmulator } from "../emulator/avi";
+import { startKubeEmulator } from "../emulator/kube";
+
+const HELP = `usage: avi-k8s emulate [avi|kube] [options]
+
+  (no kind)          both emulators; the Kubernetes one seeded with the seed topology
+  avi                the Avi Controller emulator
+  kube               the Kubernetes API emulator
+
+options:
+  --port N           port to bind on 127.0.0.1 (default: a free port)
+  --state DIR        avi: keep the controller's state in DIR (survives restarts)
+  --http             avi: plain HTTP instead of HTTPS
+  --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)`;
+
+export async function runEmulate(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      state: { type: "string" },
+      http: { type: "boolean" },
+      topology: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const kind = positionals[0];
+  if (kind !== undefined && kind !== "avi" && kind !== "kube") {
+    console.error(`avi-k8s emulate: unknown emulator '${kind}' (expected avi or kube)`);
+    return 2;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    console.error(`avi-k8s emulate: --port must be an integer from 0 to 65535, got '${values.port}'`);
+    return 2;
+  }
+  const stops: (() => Promise<void>)[] = [];
+  if (kind === undefined || kind === "avi") {
+    // With both emulators, --port belongs to neither: two servers cannot share it.
+    const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
+    stops.push(() => avi.stop());
+    console.log(
+      JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),
+    );
+  }
+  if (kind === undefined || kind === "kube") {
+    const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology });
+    stops.push(() => kube.stop());
+    console.log(JSON.stringify({ kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile }));
+  }
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+  await Promise.all(stops.map((s) => s()));
+  return 0;
+}

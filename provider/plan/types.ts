@@ -1,0 +1,139 @@
+// The typed seams of the data flow: provider/kube produces a Placement, provider/plan turns it into a Plan and,
+// given what the controller holds, a Change; provider/avi carries the Change out. Nothing here does I/O.
+// Additive changes only: the reader, the reconciler, the SDK and the CLI all depend on these shapes.
+
+export type Family = "ipv4" | "ipv6";
+
+/** Where a node's pod CIDRs are read from. */
+export type CniSource = "default" | "calico" | "cilium" | "ovn-kubernetes" | "antrea" | "flannel" | "canal";
+/** What a user may ask for: a source, or `auto` (detected from what the cluster serves). */
+export type CniChoice = CniSource | "auto";
+export const CNI_CHOICES: readonly CniChoice[] = [
+  "auto",
+  "default",
+  "calico",
+  "cilium",
+  "ovn-kubernetes",
+  "antrea",
+  "flannel",
+  "canal",
+];
+
+export type Protocol = "TCP" | "UDP" | "SCTP";
+
+/** One node as the reader saw it. */
+export interface NodePlacement {
+  name: string;
+  /** Pod CIDRs the node owns, as read from the CNI source (normalised, e.g. "192.168.101.0/24"). */
+  podCidrs: string[];
+  /** The next hop chosen for each family (InternalIP, CNI annotation, or the address inside nodeNetworks). */
+  addresses: Partial<Record<Family, string>>;
+  /** Where podCidrs came from, e.g. "calico" (blockaffinities) or "default" (spec.podCIDRs). */
+  source: CniSource;
+  /** Why the reader chose each next hop, for the plan command and conflict messages. */
+  addressSources?: Partial<Record<Family, string>>;
+}
+
+/** One endpoint of a service port, from an EndpointSlice. */
+export interface EndpointPlacement {
+  /** The first address of the endpoint (AKO does the same; kubernetes#106267). */
+  ip: string;
+  family: Family;
+  /** The resolved numeric target port. */
+  port: number;
+  node?: string;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  /** The pod behind the endpoint, when the slice says. */
+  pod?: { namespace: string; name: string; uid?: string };
+}
+
+export interface ServicePortPlacement {
+  name?: string;
+  port: number;
+  protocol: Protocol;
+  targetPort: number | string;
+  endpoints: EndpointPlacement[];
+}
+
+export interface ServicePlacement {
+  namespace: string;
+  name: string;
+  uid?: string;
+  ports: ServicePortPlacement[];
+}
+
+export interface Placement {
+  /** The CNI source actually used (after `auto` detection). */
+  cniSource: CniSource;
+  nodes: NodePlacement[];
+  services: ServicePlacement[];
+  /** Things the reader noticed and the user should know (e.g. "auto chose calico: blockaffinities served"). */
+  notes: string[];
+}
+
+/** A static route we want in the VRF. routeId is derived from content, never a counter. */
+export interface DesiredRoute {
+  routeId: string;
+  prefix: string;
+  nextHop: string;
+  node: string;
+  family: Family;
+}
+
+export interface DesiredServer {
+  ip: string;
+  port: number;
+  enabled: boolean;
+  node?: string;
+  /** Pod name for display ("web-a"); optional. */
+  pod?: string;
+}
+
+export interface DesiredPool {
+  /** `<cluster>--<ns>-<svc>-<PROTO>-<port>` */
+  name: string;
+  servicePort: number;
+  protocol: Protocol;
+  servers: DesiredServer[];
+}
+
+export type ConflictKind =
+  | "duplicate-cidr"
+  | "no-address-for-family"
+  | "malformed-cidr"
+  | "no-pod-cidr"
+  | "no-endpoints"
+  | "other";
+
+export interface Conflict {
+  kind: ConflictKind;
+  message: string;
+  node?: string;
+  prefix?: string;
+}
+
+export interface RoutePlan {
+  cluster: string;
+  routes: DesiredRoute[];
+  conflicts: Conflict[];
+}
+
+/** A route as the controller holds it, in neutral form (provider/avi converts to and from Avi's JSON). */
+export interface ActualRoute {
+  routeId: string;
+  prefix: string;
+  nextHop: string;
+  labels: { key: string; value?: string }[];
+}
+
+/** What an apply would do to the VRF's routes: the object `avi-k8s plan`, preview and the reconciler share. */
+export interface RouteChange {
+  add: DesiredRoute[];
+  update: { from: ActualRoute; to: DesiredRoute }[];
+  remove: ActualRoute[];
+  unchanged: DesiredRoute[];
+  /** Routes that are not ours (no label, another cluster, another label key): always kept as they are. */
+  keepForeign: ActualRoute[];
+}
