@@ -136,4 +136,6 @@ export interface RouteChange {
   unchanged: DesiredRoute[];
   /** Routes that are not ours (no label, another cluster, another label key): always kept as they are. */
   keepForeign: ActualRoute[];
+  /** Foreign routes that overlap ours (same prefix or id): kept, but worth a warning. Absent when there are none. */
+  conflicts?: Conflict[];
 }

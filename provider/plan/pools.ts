@@ -1,0 +1,110 @@
+// Desired pools and their servers from a service's endpoints, with AKO's names so users find familiar objects.
+import { compareBytes, parseIp } from "./ip";
+import type { Conflict, DesiredPool, DesiredServer, Protocol, ServicePlacement } from "./types";
+
+/** `<cluster>--<ns>-<svc>`: the VirtualService and VsVip name, as AKO names its L4 objects. */
+export function virtualServiceName(cluster: string, namespace: string, service: string): string {
+  return `${cluster}--${namespace}-${service}`;
+}
+
+/** `<cluster>--<ns>-<svc>-<PROTO>-<port>` with the Service port (not the target port), as AKO names L4 pools. */
+export function poolName(
+  cluster: string,
+  namespace: string,
+  service: string,
+  protocol: Protocol,
+  port: number,
+): string {
+  return `${virtualServiceName(cluster, namespace, service)}-${protocol}-${port}`;
+}
+
+function serverKey(s: { ip: string; port: number }): string {
+  return `${s.ip}:${s.port}`;
+}
+
+function compareServers(a: DesiredServer, b: DesiredServer): number {
+  const pa = parseIp(a.ip);
+  const pb = parseIp(b.ip);
+  const byIp = pa && pb ? compareBytes(pa.bytes, pb.bytes) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
+  return byIp || a.port - b.port;
+}
+
+/**
+ * One pool per Service port. Servers are the endpoints' first addresses on the resolved target port; a server
+ * is enabled only when ready and not terminating, so a not-ready or terminating pod stays in the pool disabled
+ * and its connections drain instead of being cut. The same ip:port seen twice (a pod listed in two slices while
+ * the slice controller moves it) is one server, enabled if either copy is.
+ */
+export function planPools(cluster: string, svc: ServicePlacement): DesiredPool[] {
+  return svc.ports.map((p) => {
+    const servers = new Map<string, DesiredServer>();
+    for (const ep of p.endpoints) {
+      const ip = parseIp(ep.ip);
+      if (!ip) continue;
+      const server: DesiredServer = { ip: ip.text, port: ep.port, enabled: ep.ready && !ep.terminating };
+      if (ep.node !== undefined) server.node = ep.node;
+      if (ep.pod !== undefined) server.pod = ep.pod.name;
+      const key = serverKey(server);
+      const prior = servers.get(key);
+      if (!prior || (!prior.enabled && server.enabled)) servers.set(key, server);
+    }
+    return {
+      name: poolName(cluster, svc.namespace, svc.name, p.protocol, p.port),
+      servicePort: p.port,
+      protocol: p.protocol,
+      servers: [...servers.values()].sort(compareServers),
+    };
+  });
+}
+
+/** What the plan command reports about a service's pools: ports without endpoints, and unusable addresses. */
+export function poolConflicts(svc: ServicePlacement): Conflict[] {
+  const out: Conflict[] = [];
+  for (const p of svc.ports) {
+    const label = `${svc.namespace}/${svc.name} port ${p.port}/${p.protocol}`;
+    if (p.endpoints.length === 0) {
+      out.push({
+        kind: "no-endpoints",
+        message: `Service ${label} has no endpoints (no pod matches its selector, or none has target port ${p.targetPort}); its pool would be empty.`,
+      });
+    }
+    for (const ep of p.endpoints) {
+      if (!parseIp(ep.ip)) {
+        out.push({
+          kind: "other",
+          message: `Service ${label} has endpoint address '${ep.ip}', which is not an IP address; it is left out.`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Servers keyed by ip:port; a changed `enabled` or node is an update of that server. */
+export function diffServers(
+  desired: DesiredServer[],
+  actual: DesiredServer[],
+): {
+  add: DesiredServer[];
+  update: { from: DesiredServer; to: DesiredServer }[];
+  remove: DesiredServer[];
+  unchanged: DesiredServer[];
+} {
+  const current = new Map<string, DesiredServer>();
+  for (const s of actual) current.set(serverKey(s), s);
+  const add: DesiredServer[] = [];
+  const update: { from: DesiredServer; to: DesiredServer }[] = [];
+  const unchanged: DesiredServer[] = [];
+  const wanted = new Set<string>();
+  for (const to of desired) {
+    const key = serverKey(to);
+    if (wanted.has(key)) continue;
+    wanted.add(key);
+    const from = current.get(key);
+    if (!from) add.push(to);
+    else if (from.enabled !== to.enabled || (from.node ?? "") !== (to.node ?? "")) update.push({ from, to });
+    else unchanged.push(to);
+  }
+  const remove = actual.filter((s) => !wanted.has(serverKey(s)));
+  return { add, update, remove, unchanged };
+}
