@@ -1,0 +1,46 @@
+// provider/avi: the Avi Controller client and reconciler. Plain TypeScript (no Pulumi): plain data in and out, no
+// state kept between calls except each session's cookies.
+
+export { cookieHeader, parseSetCookie, type SessionCookies, updateCookies } from "./cookies";
+export { AviError } from "./errors";
+export {
+  APPLICATION_PROFILE,
+  buildPool,
+  buildVirtualService,
+  buildVsVip,
+  createdBy,
+  isOurs,
+  markersFor,
+  serverFromAvi,
+  serverToAvi,
+} from "./objects";
+export { syncPoolServers } from "./pools";
+export { applyRoutes, previewRoutes, readRoutes, removeRoutes, routeFromAvi, routeToAvi } from "./routes";
+export { checkSeGroup, DEFAULT_SE_GROUP } from "./segroup";
+export {
+  type AviCallCounts,
+  type AviConnection,
+  type AviObject,
+  type AviSession,
+  type CallOptions,
+  createAviSession,
+  DEFAULT_API_VERSION,
+} from "./session";
+export type {
+  ApplyVirtualServiceResult,
+  ObjectAction,
+  PoolState,
+  RouteTarget,
+  ServerChange,
+  SyncPoolServersResult,
+  VipSpec,
+  VirtualServicePreview,
+  VirtualServiceSpec,
+  VirtualServiceState,
+} from "./types";
+export {
+  applyVirtualService,
+  deleteVirtualService,
+  previewVirtualService,
+  readVirtualService,
+} from "./virtualservice";

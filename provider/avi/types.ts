@@ -1,0 +1,93 @@
+// Plain-data shapes the reconciler takes and returns. Everything is JSON-clean so the Pulumi dynamic providers can
+// store it as state and the CLI can print it.
+
+import type { DesiredPool, DesiredServer, Protocol } from "../plan/types";
+
+export interface RouteTarget {
+  cluster: string;
+  /** VRF context name; default "global". */
+  vrf?: string;
+  tenant?: string;
+  /** Narrows the VRF lookup when several clouds have a VRF of that name. */
+  cloud?: string;
+  /** Attempts of GET + merge + PUT when other writers keep changing the VRF (412); default 12. */
+  maxConflictRetries?: number;
+}
+
+export type VipSpec = { address?: string } | { network: string; subnet?: string };
+
+export interface VirtualServiceSpec {
+  cluster: string;
+  namespace: string;
+  service: string;
+  tenant?: string;
+  cloud?: string;
+  vrf?: string;
+  /** Service Engine group; checked for another cluster's label. Default "Default-Group". */
+  seGroup?: string;
+  /** A static VIP address, or auto-allocation from an IPAM network (and subnet, "10.10.0.0/24"). */
+  vip: VipSpec;
+  ports: { port: number; protocol: Protocol }[];
+  /** One per service port, named by provider/plan's poolName. */
+  pools: DesiredPool[];
+  /** Default System-L4-Application. */
+  applicationProfile?: string;
+  /** Default by protocol: System-TCP-Proxy, System-UDP-Fast-Path, System-SCTP-Proxy. */
+  networkProfile?: string;
+  /** Default by protocol: System-TCP, System-UDP, System-SCTP. */
+  healthMonitor?: string;
+  /** What to do when the SE group carries another cluster's label; default "fail". */
+  seGroupPolicy?: "fail" | "warn";
+  /** Attempts of a PUT that meets 412 (someone else changed the object); default 8. */
+  maxConflictRetries?: number;
+}
+
+export interface PoolState {
+  name: string;
+  uuid: string;
+  port: number;
+  protocol: Protocol;
+  servers: DesiredServer[];
+}
+
+export interface VirtualServiceState {
+  name: string;
+  vsUuid: string;
+  vsvipUuid: string;
+  pools: PoolState[];
+  /** The VIP the controller holds (the static one, or the one IPAM allocated); "" when not yet allocated. */
+  vipAddress: string;
+}
+
+export interface ServerChange {
+  name: string;
+  add: DesiredServer[];
+  update: { from: DesiredServer; to: DesiredServer }[];
+  remove: DesiredServer[];
+  unchanged: DesiredServer[];
+}
+
+export type ObjectAction = "create" | "update" | "none" | "delete";
+
+export interface VirtualServicePreview {
+  name: string;
+  /** Whether the virtual service exists on the controller. */
+  exists: boolean;
+  vsvip: ObjectAction;
+  virtualService: ObjectAction;
+  pools: (ServerChange & { action: ObjectAction })[];
+  /** Pools of ours for ports the service no longer has. */
+  orphanPools: string[];
+  warnings: string[];
+}
+
+export interface ApplyVirtualServiceResult {
+  state: VirtualServiceState;
+  writes: number;
+  warnings: string[];
+}
+
+export interface SyncPoolServersResult {
+  pools: (ServerChange & { written: boolean; missing: boolean })[];
+  writes: number;
+}

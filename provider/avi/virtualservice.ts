@@ -1,0 +1,215 @@
+// One L4 virtual service per Kubernetes Service, written in AKO's order: VsVip, then pools, then the VS that refers
+// to them; deleted in the reverse order. Every object is found by its AKO-style name first, so a run cut off after
+// any write finds what the earlier run created and adopts it (markers permitting) instead of duplicating it; pools
+// of ours that the VS no longer uses are deleted once the VS stops referring to them, so nothing is orphaned.
+
+import { virtualServiceName } from "../plan";
+import { buildPool, buildVirtualService, buildVsVip, type Json } from "./objects";
+import { listOurPools, poolMatches, serverChange, serversOf } from "./pools";
+import { uuidOfRef } from "./refs";
+import { checkSeGroup } from "./segroup";
+import type { AviSession } from "./session";
+import { type Counter, callOpts, claim, deleteIfPresent, findByName, isCovered, upsert } from "./store";
+import type {
+  ApplyVirtualServiceResult,
+  ObjectAction,
+  PoolState,
+  VirtualServicePreview,
+  VirtualServiceSpec,
+  VirtualServiceState,
+} from "./types";
+
+/** VS fields we drop when our body no longer sets them (a second port removed leaves no stale pool mapping). */
+const VS_OPTIONAL = ["service_pool_select"] as const;
+
+interface Found {
+  name: string;
+  vsvip?: Json;
+  vs?: Json;
+  pools: Map<string, Json>;
+  orphans: Json[];
+}
+
+async function readAll(s: AviSession, spec: VirtualServiceSpec): Promise<Found> {
+  const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
+  const [vsvip, vs, ours] = await Promise.all([
+    findByName(s, spec, "vsvip", name),
+    findByName(s, spec, "virtualservice", name),
+    listOurPools(s, spec, name),
+  ]);
+  const pools = new Map<string, Json>();
+  for (const p of spec.pools) {
+    const hit = ours.find((o) => o.name === p.name) ?? (await findByName(s, spec, "pool", p.name));
+    if (hit) pools.set(p.name, hit);
+  }
+  const wanted = new Set(spec.pools.map((p) => p.name));
+  const orphans = ours.filter((o) => !wanted.has(String(o.name)));
+  return { name, pools, orphans, ...(vsvip ? { vsvip } : {}), ...(vs ? { vs } : {}) };
+}
+
+function vipAddressOf(vsvip: Json | undefined): string {
+  const vip = Array.isArray(vsvip?.vip) ? (vsvip.vip as Json[])[0] : undefined;
+  const addr = (vip?.ip_address as { addr?: unknown } | undefined)?.addr;
+  return typeof addr === "string" ? addr : "";
+}
+
+function poolState(spec: VirtualServiceSpec, name: string, obj: Json): PoolState {
+  const p = spec.pools.find((x) => x.name === name)!;
+  return { name, uuid: String(obj.uuid), port: p.servicePort, protocol: p.protocol, servers: serversOf(obj) };
+}
+
+function vsBody(spec: VirtualServiceSpec, name: string, vsvipUuid: string, pools: Map<string, Json>): Json {
+  const refs = spec.pools.map((p) => ({
+    port: p.servicePort,
+    protocol: p.protocol,
+    uuid: String(pools.get(p.name)?.uuid),
+  }));
+  return buildVirtualService(spec, name, vsvipUuid, refs);
+}
+
+function validate(spec: VirtualServiceSpec): void {
+  const names = new Set<string>();
+  for (const p of spec.pools) {
+    if (names.has(p.name))
+      throw new Error(`Virtual service spec for ${spec.namespace}/${spec.service} names pool ${p.name} twice.`);
+    names.add(p.name);
+  }
+  if (spec.ports.length === 0)
+    throw new Error(`Virtual service spec for ${spec.namespace}/${spec.service} has no ports.`);
+}
+
+/** What an apply would change, read-only. */
+export async function previewVirtualService(s: AviSession, spec: VirtualServiceSpec): Promise<VirtualServicePreview> {
+  validate(spec);
+  const warnings = await checkSeGroup(s, spec, spec.seGroup, "warn");
+  const f = await readAll(s, spec);
+  if (f.vs) claim(spec, "virtualservice", f.vs);
+  if (f.vsvip) claim(spec, "vsvip", f.vsvip);
+  const vsvipAction: ObjectAction = !f.vsvip
+    ? "create"
+    : isCovered(f.vsvip, buildVsVip(spec, f.name))
+      ? "none"
+      : "update";
+  const pools = spec.pools.map((p) => {
+    const actual = f.pools.get(p.name);
+    if (actual) claim(spec, "pool", actual);
+    const change = serverChange(p.name, p.servers, actual ? serversOf(actual) : []);
+    const action: ObjectAction = !actual ? "create" : poolMatches(spec, p, actual) ? "none" : "update";
+    return { ...change, action };
+  });
+  let vsAction: ObjectAction = "create";
+  if (f.vs) {
+    const complete = f.vsvip && spec.pools.every((p) => f.pools.has(p.name));
+    const body = complete ? vsBody(spec, f.name, String(f.vsvip!.uuid), f.pools) : undefined;
+    vsAction = body && isCovered(f.vs, body, VS_OPTIONAL) ? "none" : "update";
+  }
+  return {
+    name: f.name,
+    exists: f.vs !== undefined,
+    vsvip: vsvipAction,
+    virtualService: vsAction,
+    pools,
+    orphanPools: f.orphans.map((o) => String(o.name)),
+    warnings,
+  };
+}
+
+/** Creates or converges the VsVip, the pools and the VS; zero writes when the controller already matches. */
+export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpec): Promise<ApplyVirtualServiceResult> {
+  validate(spec);
+  const warnings = await checkSeGroup(s, spec, spec.seGroup, spec.seGroupPolicy ?? "fail");
+  const counter: Counter = { writes: 0 };
+  const f = await readAll(s, spec);
+  // Refuse before the first write if any object of ours by name belongs to someone else.
+  if (f.vs) claim(spec, "virtualservice", f.vs);
+  if (f.vsvip) claim(spec, "vsvip", f.vsvip);
+  for (const p of f.pools.values()) claim(spec, "pool", p);
+
+  const vsvip = await upsert(s, spec, "vsvip", f.vsvip, buildVsVip(spec, f.name), counter);
+  const pools = new Map<string, Json>();
+  for (const p of spec.pools) {
+    const obj = await upsert(s, spec, "pool", f.pools.get(p.name), buildPool(spec, p), counter, (a) =>
+      poolMatches(spec, p, a),
+    );
+    pools.set(p.name, obj);
+  }
+  const body = vsBody(spec, f.name, String(vsvip.uuid), pools);
+  const vs = await upsert(
+    s,
+    spec,
+    "virtualservice",
+    f.vs,
+    body,
+    counter,
+    (a) => isCovered(a, body, VS_OPTIONAL),
+    VS_OPTIONAL,
+  );
+  for (const orphan of f.orphans) await deleteIfPresent(s, spec, "pool", orphan, counter);
+
+  // The VsVip answer of a create may not yet carry an IPAM-allocated address; read it back once in that case.
+  let vipAddress = vipAddressOf(vsvip);
+  if (!vipAddress) {
+    const fresh = await s.get<Json>(`vsvip/${String(vsvip.uuid)}`, callOpts(spec, `vsvip ${f.name}`));
+    vipAddress = vipAddressOf(fresh);
+  }
+  const state: VirtualServiceState = {
+    name: f.name,
+    vsUuid: String(vs.uuid),
+    vsvipUuid: String(vsvip.uuid),
+    pools: spec.pools.map((p) => poolState(spec, p.name, pools.get(p.name)!)),
+    vipAddress,
+  };
+  return { state, writes: counter.writes, warnings };
+}
+
+/** The objects as the controller holds them now; undefined when the VS is gone. */
+export async function readVirtualService(
+  s: AviSession,
+  spec: VirtualServiceSpec,
+): Promise<VirtualServiceState | undefined> {
+  const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
+  const vs = await findByName(s, spec, "virtualservice", name);
+  if (!vs) return undefined;
+  claim(spec, "virtualservice", vs);
+  const vsvipUuid = uuidOfRef(vs.vsvip_ref) ?? "";
+  let vsvip: Json | undefined;
+  if (vsvipUuid) {
+    try {
+      vsvip = await s.get<Json>(`vsvip/${vsvipUuid}`, callOpts(spec, `vsvip ${name}`));
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+  }
+  const pools: PoolState[] = [];
+  for (const p of spec.pools) {
+    const obj = await findByName(s, spec, "pool", p.name);
+    if (obj) pools.push(poolState(spec, p.name, claim(spec, "pool", obj)));
+  }
+  return { name, vsUuid: String(vs.uuid), vsvipUuid: vsvip ? vsvipUuid : "", pools, vipAddress: vipAddressOf(vsvip) };
+}
+
+/** Deletes the VS, then its VsVip and pools (only objects our markers claim); 404 counts as already gone. */
+export async function deleteVirtualService(
+  s: AviSession,
+  spec: VirtualServiceSpec,
+): Promise<{ deleted: number; writes: number; skipped: string[] }> {
+  const counter: Counter = { writes: 0 };
+  const f = await readAll(s, spec);
+  const skipped: string[] = [];
+  let deleted = 0;
+  const drop = async (type: string, obj: Json | undefined) => {
+    if (!obj) return;
+    try {
+      claim(spec, type, obj);
+    } catch (err) {
+      // Not ours: leave it alone, and say so.
+      skipped.push((err as Error).message);
+      return;
+    }
+    if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
+  };
+  await drop("virtualservice", f.vs);
+  await drop("vsvip", f.vsvip);
+  for (const p of [...f.pools.values(), ...f.orphans]) await drop("pool", p);
+  return { deleted, writes: counter.writes, skipped };
+}
