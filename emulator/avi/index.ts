@@ -1,19 +1,151 @@
-// Placeholder replaced by the Avi emulator work (issue 2): keep this exported signature.
+// The Avi Controller emulator: a stateful HTTPS server on 127.0.0.1 that behaves like the controller's REST API
+// for what this project manages (research/avi-api.md; checked against recorded controller traffic).
+//
+//   const avi = await startAviEmulator({ sessionIdleTimeoutMs: 2000 });
+//   avi.url, avi.username, avi.password, avi.caCert / avi.caFile   // HTTPS with a CA made at start
+//   avi.requestLog          // [{method, path, query, status, tenant, time}], every request in arrival order
+//   avi.writes()            // the log entries of POST/PUT/PATCH/DELETE under /api/
+//   avi.objects("pool", "admin")  // stored objects (refs host-less: /api/<type>/<uuid>), for assertions
+//   avi.faults.set({ seed: 7, errorRate: 0.2, errorStatus: 503, resetRate: 0.05, latencyMs: [0, 20],
+//                    sessionDropRate: 0.1, sessionDropStatus: 419, conflictRate: 0.3, methods: ["PUT"] })
+//   avi.faults.failNext({ kind: "conflict" }, 2, { path: /vrfcontext/ })   // exact, for deterministic tests
+//   avi.faults.restart(1500)  // 503 everywhere incl. GET /api/cluster/status, sessions dropped, then back
+//   avi.faults.clear();  await avi.stop();
+//
+// Options: port, http (plain HTTP), stateDir (durable state), username/password (default admin + generated),
+// sessionIdleTimeoutMs (15 min), sessionExpiredStatus (401 | 419), maxLoginFailures (20) and lockoutMs (30 min),
+// serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults.
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import { generateTls } from "../common/tls";
+import { type AuthConfig, newAuthState, randomToken } from "./auth";
+import { seedFreshController } from "./defaults";
+import { createFaults, type FaultKnobs, type FaultsHandle } from "./faults";
+import { clone, type Obj } from "./json";
+import { loadState, saveState } from "./persistence";
+import { createHandler, type RequestLogEntry, type ServerContext } from "./server";
+import { all, emptyState, find, type State, tenantOf } from "./store";
+
+export type { FaultKnobs, FaultsHandle, ScriptedFault } from "./faults";
+export type { Obj } from "./json";
+export type { RequestLogEntry } from "./server";
+
 export interface AviEmulatorOptions {
   port?: number;
   stateDir?: string;
   http?: boolean;
   username?: string;
   password?: string;
+  sessionIdleTimeoutMs?: number;
+  sessionExpiredStatus?: 401 | 419;
+  maxLoginFailures?: number;
+  lockoutMs?: number;
+  serversPerPool?: number;
+  routesPerVrf?: number;
+  controllerVersion?: string;
+  /** Start with systemconfiguration.portal_configuration.allow_basic_authentication = true. */
+  allowBasicAuth?: boolean;
+  faults?: FaultKnobs;
 }
+
 export interface AviEmulator {
   url: string;
   username: string;
   password: string;
   caFile?: string;
   caCert?: string;
+  requestLog: RequestLogEntry[];
+  faults: FaultsHandle;
+  /** Log entries of the writes (POST/PUT/PATCH/DELETE under /api/), optionally of one type. */
+  writes(type?: string): RequestLogEntry[];
+  /** Stored objects of a type, optionally of one tenant (by name or uuid); deep copies. */
+  objects(type: string, tenant?: string): Obj[];
+  object(type: string, uuid: string): Obj | undefined;
+  /** Number of live login sessions. */
+  sessionCount(): number;
+  clearLog(): void;
   stop(): Promise<void>;
 }
-export async function startAviEmulator(_options: AviEmulatorOptions = {}): Promise<AviEmulator> {
-  throw new Error("the Avi emulator is not built yet");
+
+export async function startAviEmulator(options: AviEmulatorOptions = {}): Promise<AviEmulator> {
+  let state: State | undefined = options.stateDir ? loadState(options.stateDir) : undefined;
+  if (!state) {
+    state = emptyState();
+    seedFreshController(state);
+  }
+  const sysconf = find(state, "systemconfiguration", "default");
+  if (options.allowBasicAuth && sysconf) sysconf.portal_configuration.allow_basic_authentication = true;
+  const stateDir = options.stateDir;
+  const current = state;
+  const commit = () => {
+    if (stateDir) saveState(stateDir, current);
+  };
+  commit();
+
+  const authConfig: AuthConfig = {
+    username: options.username ?? "admin",
+    password: options.password ?? randomToken(undefined, 20),
+    idleTimeoutMs: options.sessionIdleTimeoutMs ?? 15 * 60_000,
+    maxLoginFailures: options.maxLoginFailures ?? 20,
+    lockoutMs: options.lockoutMs ?? 30 * 60_000,
+  };
+  const auth = newAuthState();
+  const faults = createFaults(options.faults);
+  faults.onRestart(() => auth.sessions.clear());
+  const secure = !options.http;
+  const log: RequestLogEntry[] = [];
+  const ctx: ServerContext = {
+    state,
+    auth,
+    authConfig,
+    faults,
+    limits: { serversPerPool: options.serversPerPool ?? 5000, routesPerVrf: options.routesPerVrf ?? 10000 },
+    secure,
+    controllerVersion: options.controllerVersion ?? "30.2.1",
+    expiredStatus: options.sessionExpiredStatus ?? 401,
+    log,
+    commit,
+  };
+  const handler = createHandler(ctx);
+  const tls = secure ? await generateTls("avi-emulator") : undefined;
+  const server: http.Server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
+    : http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const isWrite = (e: RequestLogEntry) => e.method !== "GET" && e.path.startsWith("/api/");
+  return {
+    url: `${secure ? "https" : "http"}://127.0.0.1:${port}`,
+    username: authConfig.username,
+    password: authConfig.password,
+    caFile: tls?.caFile,
+    caCert: tls?.caCert,
+    requestLog: log,
+    faults,
+    writes: (type) => log.filter((e) => isWrite(e) && (!type || e.path.split("/")[2] === type)),
+    objects(type, tenant) {
+      return all(current, type)
+        .filter((o) => {
+          if (tenant === undefined) return true;
+          const owner = find(current, "tenant", tenantOf(o));
+          return tenantOf(o) === tenant || owner?.name === tenant;
+        })
+        .map((o) => clone(o));
+    },
+    object: (type, uuid) => clone(find(current, type, uuid)),
+    sessionCount: () => auth.sessions.size,
+    clearLog: () => {
+      log.length = 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        faults.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
