@@ -1,0 +1,74 @@
+// ClusterIpIntegration: the common case in one resource: the cluster's routes, plus a virtual service for each
+// listed Service, sharing one connection. Virtual services depend on the routes, so they are created after them
+// and deleted before them (their pool servers are only reachable through the routes).
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterIpRoutes } from "./clusterIpRoutes";
+import { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
+import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
+
+export interface IntegrationServiceArgs
+  extends Omit<ClusterIpVirtualServiceArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes"> {
+  /** Names the child resource `<integration>-<key>`; default the Service's name when given as a plain string. */
+  key?: string;
+}
+
+export interface ClusterIpIntegrationArgs {
+  cluster: pulumi.Input<string>;
+  vrf?: pulumi.Input<string>;
+  cloud?: pulumi.Input<string>;
+  cni?: pulumi.Input<CniChoice>;
+  nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
+  services?: IntegrationServiceArgs[];
+  avi?: AviConnectionArgs;
+  kubernetes?: KubeConnectionArgs;
+}
+
+/** A child name that stays the same across runs: an explicit key, a literal Service name, else the position. */
+function childKey(s: IntegrationServiceArgs, index: number): string {
+  if (s.key) return s.key;
+  const svc = s.service as { name?: unknown; namespace?: unknown };
+  if (typeof svc.name === "string") {
+    return typeof svc.namespace === "string" && svc.namespace !== "default" ? `${svc.namespace}-${svc.name}` : svc.name;
+  }
+  return String(index);
+}
+
+export class ClusterIpIntegration extends pulumi.ComponentResource {
+  readonly routes: ClusterIpRoutes;
+  readonly virtualServices: ClusterIpVirtualService[];
+  /** The cluster's routes in the VRF. */
+  readonly routeList: pulumi.Output<RouteOutput[]>;
+  /** One VIP per service, in the order of `services`. */
+  readonly vipAddresses: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ClusterIpIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("avi-k8s:index:ClusterIpIntegration", name, {}, opts);
+    const shared = {
+      cluster: args.cluster,
+      vrf: args.vrf,
+      cloud: args.cloud,
+      avi: args.avi,
+      kubernetes: args.kubernetes,
+    };
+    this.routes = new ClusterIpRoutes(
+      `${name}-routes`,
+      { ...shared, cni: args.cni, nodeNetworks: args.nodeNetworks },
+      { parent: this },
+    );
+    const keys = new Set<string>();
+    this.virtualServices = (args.services ?? []).map((s, i) => {
+      const key = childKey(s, i);
+      if (keys.has(key)) throw new Error(`ClusterIpIntegration ${name}: two services share the key '${key}'; set key.`);
+      keys.add(key);
+      const { key: _key, ...vsArgs } = s;
+      return new ClusterIpVirtualService(
+        `${name}-${key}`,
+        { ...vsArgs, ...shared },
+        { parent: this, dependsOn: [this.routes] },
+      );
+    });
+    this.routeList = this.routes.routes;
+    this.vipAddresses = pulumi.all(this.virtualServices.map((v) => v.vipAddress));
+    this.registerOutputs({ routes: this.routeList, vipAddresses: this.vipAddresses });
+  }
+}

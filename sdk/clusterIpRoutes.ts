@@ -1,0 +1,55 @@
+// ClusterIpRoutes: one static route per node pod CIDR (prefix -> node address) in one VRF, labelled
+// clustername=<cluster>; routes of other clusters and unlabelled routes in the VRF are never touched.
+import * as pulumi from "@pulumi/pulumi";
+import { connectionProps, withSecretOutputs } from "./connectionArgs";
+import { routesProvider } from "./providers/routes";
+import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
+
+export interface ClusterIpRoutesArgs {
+  /** The cluster's name on the controller (AKO's clusterName): letters, digits, '_' and '-'. Changing it replaces. */
+  cluster: pulumi.Input<string>;
+  /** VRF context; default "global". Changing it replaces. */
+  vrf?: pulumi.Input<string>;
+  /** Cloud of the VRF; default "Default-Cloud". Changing it replaces. */
+  cloud?: pulumi.Input<string>;
+  /** Where node pod CIDRs come from; default "auto" (detected from what the cluster serves). */
+  cni?: pulumi.Input<CniChoice>;
+  /** Pick each node's next hop inside these networks (for multi-NIC nodes); default the node's InternalIP. */
+  nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
+  avi?: AviConnectionArgs;
+  kubernetes?: KubeConnectionArgs;
+}
+
+export class ClusterIpRoutes extends pulumi.dynamic.Resource {
+  declare readonly cluster: pulumi.Output<string>;
+  declare readonly vrf: pulumi.Output<string>;
+  declare readonly cloud: pulumi.Output<string>;
+  declare readonly tenant: pulumi.Output<string>;
+  /** The cluster's routes the VRF holds. */
+  declare readonly routes: pulumi.Output<RouteOutput[]>;
+  /** The pod-CIDR source used, e.g. "calico" when `cni` was "auto". */
+  declare readonly cniSource: pulumi.Output<string>;
+  /** Nodes or CIDRs that got no route, and foreign routes overlapping ours. */
+  declare readonly conflicts: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ClusterIpRoutesArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      routesProvider,
+      name,
+      {
+        ...connectionProps(args.avi, args.kubernetes),
+        cluster: args.cluster,
+        vrf: args.vrf,
+        cloud: args.cloud,
+        cni: args.cni,
+        nodeNetworks: args.nodeNetworks,
+        routes: undefined,
+        cniSource: undefined,
+        conflicts: undefined,
+      },
+      withSecretOutputs(opts),
+      "avi-k8s",
+      "ClusterIpRoutes",
+    );
+  }
+}

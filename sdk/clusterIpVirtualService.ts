@@ -1,0 +1,93 @@
+// ClusterIpVirtualService: the VirtualService, VsVip and one pool per Service port for one Kubernetes Service,
+// whose pool servers are the Service's pod IP:targetPort (reachable through ClusterIpRoutes).
+import * as pulumi from "@pulumi/pulumi";
+import { connectionProps, withSecretOutputs } from "./connectionArgs";
+import { virtualServiceProvider } from "./providers/virtualService";
+import type { AviConnectionArgs, KubeConnectionArgs, PoolOutput, ServiceLike, ServiceRef, VipArgs } from "./types";
+
+export interface ClusterIpVirtualServiceArgs {
+  /** The cluster's name on the controller; the same as its ClusterIpRoutes. Changing it replaces. */
+  cluster: pulumi.Input<string>;
+  /** `{ namespace, name }` or a @pulumi/kubernetes core.v1.Service. Changing it replaces. */
+  service: ServiceRef;
+  vip: VipArgs;
+  /** Service ports to expose; default all. */
+  ports?: pulumi.Input<pulumi.Input<number>[]>;
+  vrf?: pulumi.Input<string>;
+  cloud?: pulumi.Input<string>;
+  /** Service Engine group; default "Default-Group". */
+  seGroup?: pulumi.Input<string>;
+  /** Default System-L4-Application. */
+  applicationProfile?: pulumi.Input<string>;
+  /** Default by protocol (System-TCP-Proxy, System-UDP-Fast-Path, System-SCTP-Proxy). */
+  networkProfile?: pulumi.Input<string>;
+  /** Default by protocol (System-TCP, System-UDP, System-SCTP). */
+  healthMonitor?: pulumi.Input<string>;
+  avi?: AviConnectionArgs;
+  kubernetes?: KubeConnectionArgs;
+}
+
+function isServiceLike(s: ServiceRef): s is ServiceLike {
+  return typeof s === "object" && s !== null && "metadata" in s;
+}
+
+/** Namespace and name, from either form; a Service's outputs carry its dependency along. */
+export function serviceIdentity(s: ServiceRef): { namespace: pulumi.Output<string>; name: pulumi.Output<string> } {
+  if (isServiceLike(s)) {
+    const meta = pulumi.output(s.metadata);
+    return {
+      namespace: meta.apply((m) => m.namespace ?? "default"),
+      name: meta.apply((m) => m.name ?? ""),
+    };
+  }
+  return { namespace: pulumi.output(s.namespace ?? "default"), name: pulumi.output(s.name) };
+}
+
+export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
+  declare readonly cluster: pulumi.Output<string>;
+  declare readonly namespace: pulumi.Output<string>;
+  declare readonly service: pulumi.Output<string>;
+  declare readonly tenant: pulumi.Output<string>;
+  declare readonly virtualServiceName: pulumi.Output<string>;
+  declare readonly virtualServiceUuid: pulumi.Output<string>;
+  declare readonly vsVipUuid: pulumi.Output<string>;
+  /** The VIP the controller holds: the static address, or the one IPAM allocated. */
+  declare readonly vipAddress: pulumi.Output<string>;
+  /** One pool per exposed Service port, with its servers as the controller holds them. */
+  declare readonly pools: pulumi.Output<PoolOutput[]>;
+  /** Ports without endpoints and unusable addresses. */
+  declare readonly conflicts: pulumi.Output<string[]>;
+  declare readonly warnings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ClusterIpVirtualServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    const svc = serviceIdentity(args.service);
+    super(
+      virtualServiceProvider,
+      name,
+      {
+        ...connectionProps(args.avi, args.kubernetes),
+        cluster: args.cluster,
+        namespace: svc.namespace,
+        service: svc.name,
+        vip: args.vip,
+        ports: args.ports,
+        vrf: args.vrf,
+        cloud: args.cloud,
+        seGroup: args.seGroup,
+        applicationProfile: args.applicationProfile,
+        networkProfile: args.networkProfile,
+        healthMonitor: args.healthMonitor,
+        pools: undefined,
+        conflicts: undefined,
+        virtualServiceName: undefined,
+        virtualServiceUuid: undefined,
+        vsVipUuid: undefined,
+        vipAddress: undefined,
+        warnings: undefined,
+      },
+      withSecretOutputs(opts),
+      "avi-k8s",
+      "ClusterIpVirtualService",
+    );
+  }
+}
