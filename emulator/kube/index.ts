@@ -1,16 +1,169 @@
-// Placeholder replaced by the Kubernetes emulator work (issue 3): keep this exported signature.
+// The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.29-1.33) and
+// @kubernetes/client-node 1.4 use unchanged. Only ever binds 127.0.0.1.
+//
+//   const kube = await startKubeEmulator({ topology?: file | objects?: KubeObject[], port?, token?, faults? });
+//   kube.url, kube.kubeconfig (file path), kube.kubeconfigContent, kube.token, kube.caFile, kube.caCert
+//   kube.requestLog            every request: {method, path, query, status, bytes, accept, contentType, watch}
+//   kube.faults                live knobs: unauthorized/forbidden/expireContinue/tooManyRequests/serverError are
+//                              counts of upcoming requests to fail (Infinity = until cleared), retryAfterSeconds,
+//                              latencyMs, pathPattern; kube.setFaults({...}) / kube.clearFaults()
+//   kube.addNode / removeNode / setNodeReady / addPod / movePod(ns, name, toNode) / setPodReady / terminatePod /
+//   deletePod / apply(obj) / remove(apiVersion, kind, name, ns?) / get(resource, name, ns?) / list(resource, ns?)
+//   kube.load(objects)         adds more objects (bulk, then one EndpointSlice derivation)
+//   await kube.stop()          closes watches and the server, removes the temporary directory
+//
+// Without topology or objects it serves the seed topology (fixtures/seed.yaml). EndpointSlices and v1 Endpoints
+// are derived from Services and Pods on every change; generateCluster() builds large synthetic clusters.
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { generateTls } from "../common/tls";
+import { type KubeFaults, noFaults } from "./faults";
+import { fixturePath, loadObjects, readFixture } from "./fixtures";
+import { type KubeMutations, createMutations } from "./mutations";
+import { createObjectApi, defineIndexes } from "./objects";
+import { byResource } from "./resources";
+import { createHandler, type RequestLogEntry } from "./server";
+import { createStore } from "./store";
+import type { KubeObject } from "./types";
+
+export type { AddNodeOptions, AddPodOptions, KubeMutations } from "./mutations";
+export { nodePodCidrs } from "./mutations";
+export type { KubeFaults } from "./faults";
+export type { RequestLogEntry } from "./server";
+export type { KubeObject } from "./types";
+export { generateCluster, type GenerateOptions } from "./generate";
+export { fixturePath, parseFixture, readFixture } from "./fixtures";
+
+/** The fixtures shipped in emulator/kube/fixtures. */
+export const FIXTURES = ["seed", "calico", "cilium", "ovn", "antrea", "dualstack", "readiness"] as const;
+
 export interface KubeEmulatorOptions {
+  /** Port on 127.0.0.1; 0 or omitted picks a free one. */
   port?: number;
-  /** A fixture file (kubectl get -o yaml List format); the seed topology when omitted. */
+  /** A fixture file (kubectl get -o yaml List format); the seed topology when neither this nor objects is given. */
   topology?: string;
+  /** Objects to serve (e.g. from generateCluster), instead of or in addition to topology. */
+  objects?: readonly KubeObject[];
+  /** The bearer token clients must send; a random one when omitted. */
+  token?: string;
+  faults?: Partial<KubeFaults>;
+  /** Interval of watch BOOKMARK events when a client allows them (default 1000 ms). */
+  bookmarkIntervalMs?: number;
+  /** Where to write ca.crt and kubeconfig; a fresh temporary directory (removed by stop()) when omitted. */
+  dir?: string;
 }
-export interface KubeEmulator {
+
+export interface KubeEmulator extends KubeMutations {
   url: string;
+  /** Path of a kubeconfig file for kubectl (KUBECONFIG) and client-node (loadFromFile). */
   kubeconfig: string;
+  kubeconfigContent: string;
   token: string;
   caFile: string;
+  caCert: string;
+  requestLog: RequestLogEntry[];
+  faults: KubeFaults;
+  setFaults(faults: Partial<KubeFaults>): void;
+  clearFaults(): void;
+  load(objects: readonly KubeObject[]): void;
+  /** The current resourceVersion of the store. */
+  resourceVersion(): string;
   stop(): Promise<void>;
 }
-export async function startKubeEmulator(_options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
-  throw new Error("the Kubernetes emulator is not built yet");
+
+export function kubeconfigYaml(url: string, caCert: string, token: string): string {
+  return YAML.stringify(
+    {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [
+        {
+          name: "emulator",
+          cluster: { server: url, "certificate-authority-data": Buffer.from(caCert).toString("base64") },
+        },
+      ],
+      users: [{ name: "emulator-user", user: { token } }],
+      contexts: [{ name: "emulator", context: { cluster: "emulator", user: "emulator-user", namespace: "default" } }],
+      "current-context": "emulator",
+      preferences: {},
+    },
+    { lineWidth: 0 },
+  );
+}
+
+export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kube-emulator-"));
+  const tls = await generateTls("kube-emulator", dir);
+  const token = options.token ?? `emulator-${require("node:crypto").randomBytes(16).toString("hex")}`;
+  const store = createStore();
+  defineIndexes(store);
+  const api = createObjectApi(store);
+  for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+    api.create(byResource("namespaces"), { metadata: { name: ns, creationTimestamp: "2026-01-01T00:00:00Z" } });
+  }
+  const objects: KubeObject[] = [];
+  if (options.topology) objects.push(...readFixture(options.topology));
+  if (options.objects) objects.push(...options.objects);
+  if (!options.topology && !options.objects) objects.push(...readFixture(fixturePath("seed.yaml")));
+  loadObjects(store, api, objects);
+
+  const faults: KubeFaults = { ...noFaults(), ...options.faults };
+  const requestLog: RequestLogEntry[] = [];
+  const openWatches = new Set<() => void>();
+  let port = 0;
+  const handler = createHandler({
+    store,
+    api,
+    token,
+    faults,
+    requestLog,
+    hostPort: () => `127.0.0.1:${port}`,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    openWatches,
+  });
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  port = typeof address === "object" && address ? address.port : 0;
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfigContent = kubeconfigYaml(url, tls.caCert, token);
+  const kubeconfig = path.join(dir, "kubeconfig");
+  fs.writeFileSync(kubeconfig, kubeconfigContent, { mode: 0o600 });
+
+  let stopped = false;
+  return {
+    ...createMutations(store, api),
+    url,
+    kubeconfig,
+    kubeconfigContent,
+    token,
+    caFile: tls.caFile,
+    caCert: tls.caCert,
+    requestLog,
+    faults,
+    setFaults: (f) => Object.assign(faults, f),
+    clearFaults: () => {
+      Object.assign(faults, noFaults());
+      faults.pathPattern = undefined;
+    },
+    load: (more) => {
+      loadObjects(store, api, more);
+    },
+    resourceVersion: () => String(store.rv()),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const close of [...openWatches]) close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

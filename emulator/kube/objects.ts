@@ -1,0 +1,303 @@
+// Create, update and delete with the API server's defaulting, validation, optimistic concurrency, /status
+// split and garbage collection, driving the EndpointSlice controller imitation after every pod, service or
+// node change.
+import * as crypto from "node:crypto";
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./errors";
+import { byResource, gvString, RESOURCES } from "./resources";
+import { MANAGED_BY, randomSuffix, SERVICE_NAME_LABEL, type SliceWriter, syncService } from "./slices";
+import type { Store } from "./store";
+import type { KubeObject, ResourceType } from "./types";
+
+export interface CreateOptions {
+  /** Keep the given status (fixtures and test helpers); API creates reset pod and service status. */
+  keepStatus?: boolean;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  graceful?: boolean;
+}
+
+export interface ObjectApi {
+  create(rt: ResourceType, obj: KubeObject, namespace?: string, options?: CreateOptions): KubeObject;
+  update(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    subresource?: string,
+  ): KubeObject;
+  /** graceful: mark the object with a deletionTimestamp and keep it, as a pod with a grace period is kept. */
+  remove(rt: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject;
+  /** Runs many writes with the controller paused, then derives every service's slices once. */
+  bulk(fn: () => void): void;
+  syncAllServices(): void;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const clone = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
+
+/** Indexes the controller and list paths rely on; registered once per store. */
+export function defineIndexes(store: Store): void {
+  store.defineIndex("pods", "label", (p) =>
+    Object.entries(p.metadata.labels ?? {}).map(([k, v]) => `${p.metadata.namespace}/${k}=${v}`),
+  );
+  store.defineIndex("pods", "node", (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+  store.defineIndex("endpointslices", "service", (s) => {
+    const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+    return svc ? [`${s.metadata.namespace}/${svc}`] : [];
+  });
+}
+
+function applyDefaults(rt: ResourceType, obj: KubeObject): void {
+  if (rt.resource === "pods") {
+    obj.spec ??= {};
+    const s = obj.spec;
+    s.restartPolicy ??= "Always";
+    s.dnsPolicy ??= "ClusterFirst";
+    s.schedulerName ??= "default-scheduler";
+    s.terminationGracePeriodSeconds ??= 30;
+    s.serviceAccountName ??= "default";
+    s.enableServiceLinks ??= true;
+    s.securityContext ??= {};
+    s.preemptionPolicy ??= "PreemptLowerPriority";
+    s.priority ??= 0;
+    for (const c of s.containers ?? []) {
+      c.imagePullPolicy ??= /:latest$|^[^:]+$/.test(c.image ?? "") ? "Always" : "IfNotPresent";
+      c.terminationMessagePath ??= "/dev/termination-log";
+      c.terminationMessagePolicy ??= "File";
+      c.resources ??= {};
+      for (const p of c.ports ?? []) p.protocol ??= "TCP";
+    }
+  } else if (rt.resource === "services") {
+    obj.spec ??= {};
+    const s = obj.spec;
+    s.type ??= "ClusterIP";
+    s.sessionAffinity ??= "None";
+    if (s.type !== "ExternalName") {
+      s.ipFamilies ??= [s.clusterIP?.includes(":") ? "IPv6" : "IPv4"];
+      s.ipFamilyPolicy ??= s.ipFamilies.length > 1 ? "PreferDualStack" : "SingleStack";
+      s.internalTrafficPolicy ??= "Cluster";
+      s.clusterIP ??= `10.96.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}`;
+      s.clusterIPs ??= [s.clusterIP];
+      if (s.type === "NodePort" || s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
+    }
+    for (const p of s.ports ?? []) {
+      p.protocol ??= "TCP";
+      p.targetPort ??= p.port;
+      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
+        p.nodePort = crypto.randomInt(30000, 32768);
+    }
+  } else if (rt.resource === "namespaces") {
+    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
+    obj.spec ??= { finalizers: ["kubernetes"] };
+  }
+}
+
+function validate(rt: ResourceType, obj: KubeObject): void {
+  const name = obj.metadata.name;
+  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+    throw invalid(
+      rt,
+      name,
+      "metadata.name",
+      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    );
+  }
+  if (rt.resource === "pods" && !(obj.spec?.containers?.length > 0)) {
+    throw invalid(rt, name, "spec.containers", "Required value", "FieldValueRequired");
+  }
+  if (rt.resource === "services" && obj.spec?.type !== "ExternalName" && !(obj.spec?.ports?.length > 0)) {
+    throw invalid(rt, name, "spec.ports", "Required value", "FieldValueRequired");
+  }
+  if (rt.resource === "endpointslices" && !["IPv4", "IPv6", "FQDN"].includes(obj.addressType)) {
+    throw invalid(
+      rt,
+      name,
+      "addressType",
+      `Unsupported value: "${obj.addressType ?? ""}": supported values: "FQDN", "IPv4", "IPv6"`,
+      "FieldValueNotSupported",
+    );
+  }
+}
+
+const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: "" } });
+
+export function createObjectApi(store: Store): ObjectApi {
+  let paused = false;
+
+  const writer: SliceWriter = {
+    create: (resource, obj) => create(byResource(resource), obj, obj.metadata.namespace, { keepStatus: true }),
+    replace: (resource, obj) => store.put(resource, obj, "MODIFIED"),
+    remove: (resource, obj) => store.remove(resource, obj),
+  };
+
+  const syncNamespace = (ns: string, match: (svc: KubeObject) => boolean) => {
+    for (const svc of store.list("services", ns)) if (match(svc)) syncService(store, writer, svc);
+  };
+  const selects = (svc: KubeObject, pod: KubeObject | undefined) =>
+    pod !== undefined &&
+    Object.keys(svc.spec?.selector ?? {}).length > 0 &&
+    Object.entries(svc.spec.selector as Record<string, string>).every(([k, v]) => pod.metadata.labels?.[k] === v);
+
+  function reconcile(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void {
+    if (paused) return;
+    const obj = (after ?? before)!;
+    if (rt.resource === "pods") {
+      syncNamespace(obj.metadata.namespace!, (svc) => selects(svc, before) || selects(svc, after));
+    } else if (rt.resource === "services") {
+      if (after) syncService(store, writer, after);
+      else {
+        for (const s of store.byIndex("endpointslices", "service", `${obj.metadata.namespace}/${obj.metadata.name}`)) {
+          if (s.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === MANAGED_BY)
+            store.remove("endpointslices", s);
+        }
+        const ep = store.get("endpoints", obj.metadata.namespace, obj.metadata.name);
+        if (ep) store.remove("endpoints", ep);
+      }
+    } else if (rt.resource === "nodes") {
+      const zone = (n: KubeObject | undefined) => n?.metadata.labels?.["topology.kubernetes.io/zone"];
+      if (zone(before) === zone(after)) return;
+      const namespaces = new Set(store.byIndex("pods", "node", obj.metadata.name).map((p) => p.metadata.namespace!));
+      for (const ns of namespaces) syncNamespace(ns, () => true);
+    }
+  }
+
+  function create(rt: ResourceType, input: KubeObject, namespace?: string, options: CreateOptions = {}): KubeObject {
+    const obj: KubeObject = clone(input);
+    obj.apiVersion = gvString(rt);
+    obj.kind = rt.kind;
+    obj.metadata ??= {} as KubeObject["metadata"];
+    const m = obj.metadata;
+    if (rt.namespaced) {
+      if (namespace && m.namespace && m.namespace !== namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      m.namespace = m.namespace || namespace || "default";
+      if (!store.get("namespaces", undefined, m.namespace)) {
+        throw new ApiError(404, "NotFound", `namespaces "${m.namespace}" not found`, {
+          name: m.namespace,
+          kind: "namespaces",
+        });
+      }
+    } else delete m.namespace;
+    if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
+    if (!m.name)
+      throw invalid(rt, "", "metadata.name", "Required value: name or generateName is required", "FieldValueRequired");
+    validate(rt, obj);
+    if (store.get(rt.resource, m.namespace, m.name)) throw alreadyExists(rt, m.name);
+    m.uid ??= crypto.randomUUID();
+    m.creationTimestamp ??= nowIso();
+    delete m.resourceVersion;
+    if (!options.keepStatus) delete m.deletionTimestamp;
+    delete m.managedFields;
+    if (rt.resource !== "pods" && rt.resource !== "namespaces" && obj.spec && rt.resource !== "nodes")
+      m.generation ??= 1;
+    if (!options.keepStatus && rt.resource === "pods") obj.status = { phase: "Pending", qosClass: "BestEffort" };
+    if (!options.keepStatus && rt.resource === "services") obj.status = { loadBalancer: {} };
+    if (rt.resource === "namespaces") obj.status ??= { phase: "Active" };
+    if (rt.resource === "services") obj.status ??= { loadBalancer: {} };
+    applyDefaults(rt, obj);
+    const out = store.put(rt.resource, obj, "ADDED");
+    reconcile(rt, undefined, out);
+    return out;
+  }
+
+  function update(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    input: KubeObject,
+    subresource?: string,
+  ): KubeObject {
+    const cur = store.get(rt.resource, rt.namespaced ? namespace : undefined, name);
+    if (!cur) throw notFound(rt, name);
+    const obj: KubeObject = clone(input);
+    obj.metadata ??= {} as KubeObject["metadata"];
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+      throw conflict(rt, name);
+    }
+    let next: KubeObject;
+    if (subresource === "status") {
+      next = { ...cur, status: obj.status };
+    } else {
+      next = { ...obj, apiVersion: cur.apiVersion, kind: cur.kind };
+      next.metadata = {
+        ...obj.metadata,
+        name,
+        uid: cur.metadata.uid,
+        creationTimestamp: cur.metadata.creationTimestamp,
+      };
+      delete next.metadata.managedFields;
+      if (rt.namespaced) next.metadata.namespace = cur.metadata.namespace;
+      if (cur.metadata.deletionTimestamp) {
+        next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
+        next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+      }
+      if (rt.subresources?.includes("status")) next.status = cur.status;
+      if (cur.metadata.generation !== undefined) {
+        const changed = JSON.stringify(cur.spec) !== JSON.stringify(next.spec);
+        next.metadata.generation = cur.metadata.generation + (changed ? 1 : 0);
+      }
+      applyDefaults(rt, next);
+      validate(rt, next);
+    }
+    if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
+    const out = store.put(rt.resource, next, "MODIFIED");
+    reconcile(rt, cur, out);
+    return out;
+  }
+
+  function remove(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): KubeObject {
+    const cur = store.get(rt.resource, rt.namespaced ? namespace : undefined, name);
+    if (!cur) throw notFound(rt, name);
+    const grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
+    const keep =
+      (options.graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
+    if (keep && !cur.metadata.deletionTimestamp) {
+      // Finalizers, or a pod's grace period, keep the object marked for deletion until it is removed for good.
+      const at = new Date(Date.now() + (options.graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");
+      const metadata = { ...cur.metadata, deletionTimestamp: at };
+      if (options.graceful) metadata.deletionGracePeriodSeconds = grace;
+      const marked = { ...cur, metadata };
+      const out = store.put(rt.resource, marked, "MODIFIED");
+      reconcile(rt, cur, out);
+      return out;
+    }
+    const out = store.remove(rt.resource, cur);
+    if (rt.resource === "namespaces") {
+      for (const r of RESOURCES.filter((x) => x.namespaced)) {
+        for (const x of [...store.list(r.resource, name)]) remove(r, name, x.metadata.name, { gracePeriodSeconds: 0 });
+      }
+    }
+    reconcile(rt, cur, undefined);
+    return out;
+  }
+
+  return {
+    create,
+    update,
+    remove,
+    bulk(fn) {
+      paused = true;
+      try {
+        fn();
+      } finally {
+        paused = false;
+      }
+      this.syncAllServices();
+    },
+    syncAllServices() {
+      for (const svc of [...store.list("services")]) syncService(store, writer, svc);
+    },
+  };
+}
