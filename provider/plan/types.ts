@@ -32,6 +32,8 @@ export interface NodePlacement {
   source: CniSource;
   /** Why the reader chose each next hop, for the plan command and conflict messages. */
   addressSources?: Partial<Record<Family, string>>;
+  /** Exactly where podCidrs were read, e.g. "annotation ako.vmware.com/pod-cidrs" when the override applied. */
+  podCidrSource?: string;
 }
 
 /** One endpoint of a service port, from an EndpointSlice. */

@@ -1,0 +1,92 @@
+// Loading a kubeconfig and turning it into request options. @kubernetes/client-node is required inside the
+// functions, never at the top of a module and never kept in a closure: the SDK's providers are serialized by
+// Pulumi, and a captured copy of the library costs 269 KB per resource (shared/research/k8s.md §2.2).
+import type * as http from "node:http";
+import { KubeReadError } from "./errors";
+
+/** Where the kubeconfig comes from. With none of these, the default rules apply: $KUBECONFIG, then ~/.kube/config. */
+export interface KubeConnection {
+  kubeconfigPath?: string;
+  kubeconfigContent?: string;
+  /** A context of the kubeconfig; its current context when omitted. */
+  context?: string;
+  /** The pod's service account (KUBERNETES_SERVICE_HOST/PORT and the mounted token and CA). */
+  inCluster?: boolean;
+}
+
+type ClientNode = typeof import("@kubernetes/client-node");
+type KubeConfig = InstanceType<ClientNode["KubeConfig"]>;
+
+function loadClientNode(): ClientNode {
+  return require("@kubernetes/client-node") as ClientNode;
+}
+
+function loadConfig(conn: KubeConnection): KubeConfig {
+  const k8s = loadClientNode();
+  const kc = new k8s.KubeConfig();
+  const what = conn.kubeconfigPath
+    ? `kubeconfig file ${conn.kubeconfigPath}`
+    : conn.kubeconfigContent !== undefined
+      ? "the inline kubeconfig"
+      : conn.inCluster
+        ? "the in-cluster service account"
+        : "the default kubeconfig ($KUBECONFIG or ~/.kube/config)";
+  try {
+    if (conn.kubeconfigContent !== undefined) kc.loadFromString(conn.kubeconfigContent);
+    else if (conn.kubeconfigPath) kc.loadFromFile(conn.kubeconfigPath);
+    else if (conn.inCluster) {
+      if (!process.env.KUBERNETES_SERVICE_HOST) {
+        throw new Error("KUBERNETES_SERVICE_HOST is not set, so this process is not running in a pod");
+      }
+      kc.loadFromCluster();
+    } else kc.loadFromDefault();
+  } catch (err) {
+    throw new KubeReadError("invalid", `Could not load ${what}: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+  if (conn.context) {
+    if (!kc.getContextObject(conn.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new KubeReadError(
+        "invalid",
+        `Context '${conn.context}' is not in ${what} (it has: ${known.length ? known.join(", ") : "none"}).`,
+      );
+    }
+    kc.setCurrentContext(conn.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new KubeReadError("invalid", `${what} has no current context with a cluster; pass a context.`);
+  }
+  return kc;
+}
+
+export interface ResolvedConnection {
+  /** The API server URL, e.g. https://127.0.0.1:6443 (a path prefix is kept, as behind Rancher's proxy). */
+  server: string;
+  /** Request options carrying the agent (CA, client certificate, proxy) and the Authorization header. */
+  options: http.RequestOptions;
+}
+
+/**
+ * Resolves auth and TLS with the library's KubeConfig (tokens, client certificates, exec plugins, OIDC), then
+ * lets plain node:http(s) do the requests: fewer layers, raw JSON, and full control of paging.
+ */
+export async function resolveConnection(conn: KubeConnection): Promise<ResolvedConnection> {
+  const kc = loadConfig(conn);
+  const cluster = kc.getCurrentCluster();
+  const server = (cluster?.server ?? "").replace(/\/+$/, "");
+  const options: http.RequestOptions = { headers: {} };
+  try {
+    await kc.applyToHTTPSOptions(options);
+  } catch (err) {
+    // The library refuses plain HTTP unless skipTLSVerify is set, but `kubectl proxy` serves exactly that on
+    // 127.0.0.1:8001; the headers are applied before that check, so an http:// server goes on without an agent.
+    if (!server.startsWith("http:")) {
+      throw new KubeReadError(
+        "invalid",
+        `Could not apply the kubeconfig's credentials for ${server}: ${err instanceof Error ? err.message : String(err)}.`,
+      );
+    }
+    options.agent = undefined;
+  }
+  return { server, options };
+}

@@ -1,0 +1,133 @@
+// A service's endpoints, per Service port, from its own EndpointSlices only (never a cluster-wide pod list).
+import { parseIp } from "../plan/ip";
+import type { EndpointPlacement, Protocol, ServicePlacement, ServicePortPlacement } from "../plan/types";
+import { DEFAULT_PAGE_SIZE, type KubeClient } from "./client";
+import { KubeReadError, type Permission } from "./errors";
+import { LABEL_SERVICE_NAME, type RawEndpointSlice, type RawService, type RawServicePort } from "./raw";
+
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+}
+
+function protocolOf(value: string | null | undefined): Protocol {
+  return value === "UDP" || value === "SCTP" ? value : "TCP";
+}
+
+type SlicePort = NonNullable<RawEndpointSlice["ports"]>[number];
+
+/**
+ * The slice port serving a Service port. A slice's port name is the Service port's name ("" when unnamed) and its
+ * number is the resolved target port, so named target ports need no pod lookups. Fallbacks for slices written by
+ * hand: a numeric targetPort equal to the slice port, or a single-port Service meeting a single-port slice (AKO's
+ * rule).
+ */
+function matchPort(sp: RawServicePort, servicePorts: number, slice: RawEndpointSlice): SlicePort | undefined {
+  const ports = (slice.ports ?? []).filter((p) => protocolOf(p.protocol) === protocolOf(sp.protocol));
+  const byName = ports.find((p) => (p.name ?? "") === (sp.name ?? ""));
+  if (byName) return byName;
+  if (typeof sp.targetPort === "number") {
+    const byNumber = ports.find((p) => p.port === sp.targetPort);
+    if (byNumber) return byNumber;
+  }
+  return servicePorts === 1 && slice.ports?.length === 1 ? ports[0] : undefined;
+}
+
+/**
+ * Pure: a Service and its slices to a ServicePlacement. Each endpoint contributes its first address (addresses
+ * beyond the first are not distinct backends; kubernetes#106267). Conditions left out mean: ready true, serving as
+ * ready, terminating false (the EndpointSlice API's own reading of nil).
+ */
+export function servicePlacementFrom(service: RawService, slices: RawEndpointSlice[]): ServicePlacement {
+  const ports = service.spec?.ports ?? [];
+  const out: ServicePortPlacement[] = ports.map((sp) => {
+    const endpoints: EndpointPlacement[] = [];
+    for (const slice of slices) {
+      const port = matchPort(sp, ports.length, slice)?.port;
+      if (typeof port !== "number") continue;
+      for (const e of slice.endpoints ?? []) {
+        const address = e.addresses?.[0];
+        if (!address) continue;
+        const ready = e.conditions?.ready ?? true;
+        const ep: EndpointPlacement = {
+          ip: address,
+          family: parseIp(address)?.family ?? (slice.addressType === "IPv6" ? "ipv6" : "ipv4"),
+          port,
+          ready,
+          serving: e.conditions?.serving ?? ready,
+          terminating: e.conditions?.terminating ?? false,
+        };
+        if (e.nodeName) ep.node = e.nodeName;
+        const ref = e.targetRef;
+        if (ref?.kind === "Pod" && ref.name) {
+          ep.pod = { namespace: ref.namespace ?? service.metadata?.namespace ?? "", name: ref.name };
+          if (ref.uid) ep.pod.uid = ref.uid;
+        }
+        endpoints.push(ep);
+      }
+    }
+    const placement: ServicePortPlacement = {
+      port: sp.port ?? 0,
+      protocol: protocolOf(sp.protocol),
+      targetPort: sp.targetPort ?? sp.port ?? 0,
+      endpoints,
+    };
+    if (sp.name) placement.name = sp.name;
+    return placement;
+  });
+  const result: ServicePlacement = {
+    namespace: service.metadata?.namespace ?? "",
+    name: service.metadata?.name ?? "",
+    ports: out,
+  };
+  if (service.metadata?.uid) result.uid = service.metadata.uid;
+  return result;
+}
+
+/** Reads the Service and its own slices: one GET plus one list per page of slices. */
+export async function readServiceWith(
+  client: KubeClient,
+  svc: ServiceRef,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<ServicePlacement> {
+  const id = `${svc.namespace}/${svc.name}`;
+  const getSvc: Permission = { verb: "get", resource: "services", group: "", namespace: svc.namespace, name: svc.name };
+  const service = (await client.get(
+    `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`,
+    getSvc,
+    true,
+  )) as RawService | undefined;
+  if (!service) {
+    throw new KubeReadError(
+      "not-found",
+      `Service ${id} was not found in ${client.server}: check the namespace and name.`,
+      404,
+    );
+  }
+  if (service.spec?.type === "ExternalName") {
+    throw new KubeReadError(
+      "invalid",
+      `Service ${id} is of type ExternalName (${service.spec.externalName ?? "no name"}), which has no pods to load-balance.`,
+    );
+  }
+  const listSlices: Permission = {
+    verb: "list",
+    resource: "endpointslices",
+    group: "discovery.k8s.io",
+    namespace: svc.namespace,
+  };
+  const slices = (await client.list(
+    `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(svc.namespace)}/endpointslices`,
+    { labelSelector: `${LABEL_SERVICE_NAME}=${svc.name}` },
+    pageSize,
+    listSlices,
+  )) as RawEndpointSlice[];
+  const hasSelector = Object.keys(service.spec?.selector ?? {}).length > 0;
+  if (!hasSelector && slices.length === 0) {
+    throw new KubeReadError(
+      "no-selector",
+      `Service ${id} has no selector, so Kubernetes keeps no EndpointSlices for it: add a spec.selector that matches its pods, or create EndpointSlices labelled ${LABEL_SERVICE_NAME}=${svc.name}.`,
+    );
+  }
+  return servicePlacementFrom(service, slices);
+}
