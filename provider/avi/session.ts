@@ -222,7 +222,8 @@ export function createAviSession(conn: AviConnection): AviSession {
         url: "/login",
         data: body,
         headers: { "Content-Type": "application/json", Referer: `${origin}/` },
-        retryable: retryPolicy("POST"),
+        // A replayed login at worst opens a spare session; only a refusal (401/403) must never be retried.
+        retryable: retryPolicy("GET"),
       } as AxiosRequestConfig);
     } catch (err) {
       const e = toError(err, "login", `user ${conn.username} at ${origin}`);
