@@ -80,10 +80,15 @@ const pool: ModelSpec = {
       inline_health_monitor: true,
       use_service_port: false,
       capacity_estimation: false,
+      capacity_estimation_ttfb_thresh: 0,
+      fewest_tasks_feedback_delay: 10,
       request_queue_enabled: false,
       request_queue_depth: 128,
       host_check_enabled: false,
       sni_enabled: true,
+      rewrite_host_header_to_sni: false,
+      rewrite_host_header_to_server_name: false,
+      lb_algorithm_core_nonaffinity: 2,
       lookup_server_by_name: false,
       server_timeout: 0,
       delete_server_on_dns_refresh: true,
@@ -233,6 +238,7 @@ const virtualservice: ModelSpec = {
       use_vip_as_snat: false,
       traffic_enabled: true,
       allow_invalid_client_cert: false,
+      vh_type: "VS_TYPE_VH_SNI",
     });
     for (const s of Array.isArray(obj.services) ? obj.services : []) {
       if (!isObj(s)) continue;

@@ -1,5 +1,6 @@
 // Object operations of the REST API: list, get, create, replace, patch, delete, with the controller's status
 // codes and messages (research/avi-api.md §2-§5). Transport concerns (auth, faults, headers) live in server.ts.
+import { createHash } from "node:crypto";
 import { isSystemDefault } from "./defaults";
 import { type ApiError, fail, isObj, type Obj } from "./json";
 import { filterObjects, paginate, pickFields } from "./list";
@@ -7,7 +8,7 @@ import { type Limits, MODELS } from "./models";
 import { applyPatch } from "./patch";
 import { findByName, findVisible, modelName, refsIn, render, resolveRef, resolveRefs } from "./refs";
 import { all, find, newUuid, nextStamp, remove, type State, save, tenantOf } from "./store";
-import { checkFieldVersions } from "./versions";
+import { checkFieldVersions, hideNewerFields } from "./versions";
 
 export interface OpContext {
   state: State;
@@ -29,9 +30,48 @@ export interface Reply {
 }
 
 const READ_ONLY = new Set(["url", "uuid", "_last_modified", "vs_refs", "tenant_ref"]);
+// Runtime fields a client may echo back from a GET (the SDK's clone sample does); the controller owns them.
+const RUNTIME: Record<string, string[]> = {
+  virtualservice: [
+    "marked_for_delete",
+    "redis_db",
+    "redis_port",
+    "self_se_election",
+    "tls_ticket_key",
+    "version",
+    "vip_runtime",
+  ],
+  pool: ["server_count"],
+};
 
-function present(ctx: OpContext, type: string, obj: Obj, includeName: boolean): Obj {
+/** Runtime fields a real controller adds to a VS it has placed; reads show them, write responses do not. */
+function virtualServiceRuntime(obj: Obj): Obj {
+  const digest = createHash("sha256").update(String(obj.uuid)).digest();
+  const key = (i: number) => ({
+    aes_key: digest.subarray(i, i + 16).toString("base64"),
+    hmac_key: digest.subarray(16 - i, 32 - i).toString("base64"),
+    name: `${obj.uuid}-tls-${i}`,
+  });
+  const vips = Array.isArray(obj.vip) ? obj.vip : [{ vip_id: "0" }];
+  return {
+    marked_for_delete: false,
+    redis_db: 1 + (digest[0] % 16),
+    redis_port: 5000 + (digest[1] % 100),
+    self_se_election: true,
+    tls_ticket_key: [key(0), key(1), key(2)],
+    version: "1",
+    vip_runtime: vips.map((v: Obj) => ({
+      num_additional_se: 0,
+      requested_resource: { num_se: 1, num_standby_se: 0 },
+      vip_id: String(v.vip_id ?? "0"),
+    })),
+  };
+}
+
+function present(ctx: OpContext, type: string, obj: Obj, includeName: boolean, isRead = !includeName): Obj {
   const out = render(ctx.state, type, obj, { base: ctx.base, includeName });
+  hideNewerFields(type, out, ctx.apiVersion);
+  if (type === "virtualservice" && isRead) Object.assign(out, virtualServiceRuntime(obj));
   if (type === "vsvip") {
     const me = `/api/vsvip/${obj.uuid}`;
     const users = all(ctx.state, "virtualservice").filter((vs) => vs.vsvip_ref === me);
@@ -45,7 +85,7 @@ function present(ctx: OpContext, type: string, obj: Obj, includeName: boolean): 
 export function listObjects(ctx: OpContext, type: string, q: URLSearchParams, requestUrl: URL): Reply {
   const page = paginate(filterObjects(ctx.state, type, q, ctx.tenant), q);
   const includeName = q.get("include_name") === "true";
-  const results = page.items.map((o) => pickFields(present(ctx, type, o, includeName), q.get("fields")));
+  const results = page.items.map((o) => pickFields(present(ctx, type, o, includeName, true), q.get("fields")));
   const body: Obj = { count: page.count, results };
   if (page.nextPage !== undefined) {
     const next = new URLSearchParams(q);
@@ -63,7 +103,8 @@ function mustFind(ctx: OpContext, type: string, uuid: string): Obj {
 
 export function getObject(ctx: OpContext, type: string, uuid: string, q: URLSearchParams): Reply {
   const obj = mustFind(ctx, type, uuid);
-  return { status: 200, body: pickFields(present(ctx, type, obj, q.get("include_name") === "true"), q.get("fields")) };
+  const body = present(ctx, type, obj, q.get("include_name") === "true", true);
+  return { status: 200, body: pickFields(body, q.get("fields")) };
 }
 
 /** Turn a client body into stored form: version check, read-only fields dropped, refs resolved. */
@@ -72,7 +113,7 @@ function intake(ctx: OpContext, type: string, body: unknown): Obj {
   if (ctx.apiVersion) checkFieldVersions(type, body, ctx.apiVersion);
   const spec = MODELS[type];
   const obj: Obj = JSON.parse(JSON.stringify(body));
-  for (const k of READ_ONLY) delete obj[k];
+  for (const k of [...READ_ONLY, ...(RUNTIME[type] ?? [])]) delete obj[k];
   // Convenience inputs like application_profile_name (sent by the Python SDK's clone sample) name a ref.
   for (const [field, target] of Object.entries(spec.refs)) {
     const byName = `${field.replace(/_ref$/, "")}_name`;

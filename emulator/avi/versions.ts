@@ -15,6 +15,7 @@ const TOP: Record<string, Table> = {
     enable_http2: "20.1.1",
     ignore_server_port: "20.1.1",
     lookup_server_by_name: "17.1.11",
+    lb_algorithm_core_nonaffinity: "17.1.3",
     markers: "20.1.5",
     min_health_monitors_up: "18.2.1",
     min_servers_up: "18.2.1",
@@ -90,5 +91,31 @@ export function checkFieldVersions(type: string, body: Obj, requested: string): 
       if (!isObj(item)) continue;
       for (const [field, since] of Object.entries(table)) if (item[field] !== undefined) tooNew(field, since);
     }
+  }
+}
+
+/** Requests without X-Avi-Version are served as this old API version (recorded AVI_API_VERSION: 16_4_2). */
+export const DEFAULT_API_VERSION = "16.4.2";
+
+/** Drop the fields a client of `version` would not know, as the controller serves data per requested version. */
+export function hideNewerFields(type: string, obj: Obj, version: string | undefined): void {
+  const req = parseVersion(version ?? DEFAULT_API_VERSION);
+  if (!req) return;
+  const newer = (since: string) => {
+    const s = parseVersion(since);
+    return s !== undefined && compareVersions(req, s) < 0;
+  };
+  for (const [field, since] of Object.entries(TOP[type] ?? {})) if (newer(since)) delete obj[field];
+  for (const [list, table] of Object.entries(NESTED[type] ?? {})) {
+    const items = obj[list];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      if (!isObj(item)) continue;
+      for (const [field, since] of Object.entries(table)) if (newer(since)) delete item[field];
+    }
+  }
+  // Pools of the old API report their server count.
+  if (type === "pool" && compareVersions(req, [17, 1, 1, 0]) < 0) {
+    obj.server_count = Array.isArray(obj.servers) ? obj.servers.length : 0;
   }
 }
