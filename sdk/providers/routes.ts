@@ -1,37 +1,41 @@
-// The ClusterIpRoutes dynamic provider: a module-level singleton (serialized once per program) whose methods only
-// delegate, so the closure stored in state stays small and holds no connection, client or secret. Stack config
-// arrives through configure() in the provider host and lives on the deserialized object only.
+// The ClusterIpRoutes dynamic provider: a module-level singleton (serialized once per program) whose methods load
+// the implementation at run time from `impl` (see implementation.ts), so the closure stored in state is small and
+// holds no connection, client or secret. Stack config arrives through configure() in the host process and lives on
+// the deserialized object only.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "./connection";
-import { settingsFromConfig } from "./connection";
+import { implementationPath } from "./implementation";
 import type { RoutesOuts, RoutesProps } from "./props";
-import * as ops from "./routesOps";
 
 export interface ConfiguredProvider<I, O> extends pulumi.dynamic.ResourceProvider<I, O> {
+  /** The module the implementation is required from: the only data the serialized provider carries. */
+  readonly impl: string;
   /** Set by configure() in the host process; never present when the provider is serialized. */
   settings?: Settings;
 }
 
+// Each method is one line on purpose: every method costs ~200 bytes of wrapper in every resource's state.
 export const routesProvider: ConfiguredProvider<RoutesProps, RoutesOuts> = {
-  async configure(req) {
-    this.settings = settingsFromConfig(req.config);
+  impl: `${implementationPath(__dirname)}/routesEntry`,
+  configure(r) {
+    return require(this.impl).configure(this, r);
   },
-  async check(_olds, news) {
-    return ops.check(news as unknown as Record<string, unknown>, this.settings);
+  check(_o, n) {
+    return require(this.impl).check(this, n);
   },
-  async diff(_id, olds, news) {
-    return ops.diff(olds, news);
+  diff(_i, o, n) {
+    return require(this.impl).diff(o, n);
   },
-  async create(inputs) {
-    return ops.create(inputs, this.settings);
+  create(n) {
+    return require(this.impl).create(this, n);
   },
-  async read(id, props) {
-    return ops.read(id, props as RoutesOuts, this.settings);
+  read(i, p) {
+    return require(this.impl).read(this, i, p);
   },
-  async update(id, _olds, news) {
-    return ops.update(id, news, this.settings);
+  update(i, _o, n) {
+    return require(this.impl).update(this, i, n);
   },
-  async delete(_id, props) {
-    await ops.remove(props, this.settings);
+  delete(_i, p) {
+    return require(this.impl).remove(this, p);
   },
 };

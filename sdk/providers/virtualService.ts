@@ -1,29 +1,29 @@
-// The ClusterIpVirtualService dynamic provider; the same shape as routes.ts (see there for why it only delegates).
-import { settingsFromConfig } from "./connection";
+// The ClusterIpVirtualService dynamic provider; the same shape as routes.ts (see there and implementation.ts).
+import { implementationPath } from "./implementation";
 import type { VirtualServiceOuts, VirtualServiceProps } from "./props";
 import type { ConfiguredProvider } from "./routes";
-import * as ops from "./virtualServiceOps";
 
 export const virtualServiceProvider: ConfiguredProvider<VirtualServiceProps, VirtualServiceOuts> = {
-  async configure(req) {
-    this.settings = settingsFromConfig(req.config);
+  impl: `${implementationPath(__dirname)}/virtualServiceEntry`,
+  configure(r) {
+    return require(this.impl).configure(this, r);
   },
-  async check(_olds, news) {
-    return ops.check(news as unknown as Record<string, unknown>, this.settings);
+  check(_o, n) {
+    return require(this.impl).check(this, n);
   },
-  async diff(_id, olds, news) {
-    return ops.diff(olds, news);
+  diff(_i, o, n) {
+    return require(this.impl).diff(o, n);
   },
-  async create(inputs) {
-    return ops.create(inputs, this.settings);
+  create(n) {
+    return require(this.impl).create(this, n);
   },
-  async read(id, props) {
-    return ops.read(id, props as VirtualServiceOuts, this.settings);
+  read(i, p) {
+    return require(this.impl).read(this, i, p);
   },
-  async update(_id, _olds, news) {
-    return ops.update(news, this.settings);
+  update(i, _o, n) {
+    return require(this.impl).update(this, i, n);
   },
-  async delete(_id, props) {
-    await ops.remove(props, this.settings);
+  delete(_i, p) {
+    return require(this.impl).remove(this, p);
   },
 };
