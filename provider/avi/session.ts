@@ -311,18 +311,17 @@ export function createAviSession(conn: AviConnection): AviSession {
   async function list<T>(path: string, opts?: CallOptions): Promise<T[]> {
     const out: T[] = [];
     let next: string | undefined = path;
-    let params = opts?.params;
+    const { params, ...rest } = opts ?? {};
     const visited = new Set<string>();
     for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
-      const res = await send("GET", next, undefined, { ...opts, ...(params ? { params } : {}) });
+      // `next` already carries the original query plus the page number, so only the first request adds params.
+      const res = await send("GET", next, undefined, page === 0 && params ? { ...rest, params } : rest);
       const data = res.data as { results?: T[]; next?: string };
       out.push(...(data.results ?? []));
       const following = data.next ? nextPath(data.next) : undefined;
       if (following === undefined || visited.has(following)) break;
       visited.add(following);
       next = following;
-      // `next` already carries the original query plus the page number.
-      params = undefined;
     }
     return out;
   }
