@@ -228,9 +228,15 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
       const pod = mustGet("pods", name, namespace);
       const ips = allocate(toNode);
       pod.spec.nodeName = toNode;
-      api.update(rt("pods"), namespace, name, pod);
-      const status = { ...pod.status, hostIP: nodeIP(toNode), podIP: ips[0], podIPs: ips.map((ip) => ({ ip })) };
-      return setStatus(namespace, name, status);
+      pod.status = {
+        ...pod.status,
+        hostIP: nodeIP(toNode),
+        hostIPs: [{ ip: nodeIP(toNode) }],
+        podIP: ips[0],
+        podIPs: ips.map((ip) => ({ ip })),
+      };
+      // One write, so that no reader ever sees the old IP on the new node.
+      return api.update(rt("pods"), namespace, name, pod, "*");
     },
     setPodReady(namespace, name, ready) {
       const pod = mustGet("pods", name, namespace);

@@ -20,6 +20,7 @@ export interface DeleteOptions {
 
 export interface ObjectApi {
   create(rt: ResourceType, obj: KubeObject, namespace?: string, options?: CreateOptions): KubeObject;
+  /** subresource "status" writes only the status; "*" (test helpers only) writes spec and status in one event. */
   update(
     rt: ResourceType,
     namespace: string | undefined,
@@ -238,7 +239,8 @@ export function createObjectApi(store: Store): ObjectApi {
         next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
         next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
       }
-      if (rt.subresources?.includes("status")) next.status = cur.status;
+      // Status changes only through /status; "*" (helpers only, never reachable over HTTP) writes both at once.
+      if (rt.subresources?.includes("status") && subresource !== "*") next.status = cur.status;
       if (cur.metadata.generation !== undefined) {
         const changed = JSON.stringify(cur.spec) !== JSON.stringify(next.spec);
         next.metadata.generation = cur.metadata.generation + (changed ? 1 : 0);
