@@ -15,6 +15,7 @@ export {
   serverToAvi,
 } from "./objects";
 export { syncPoolServers } from "./pools";
+export { type ControllerPreview, formatControllerPreview, previewController } from "./preview";
 export { applyRoutes, previewRoutes, readRoutes, removeRoutes, routeFromAvi, routeToAvi } from "./routes";
 export { checkSeGroup, DEFAULT_SE_GROUP } from "./segroup";
 export {
