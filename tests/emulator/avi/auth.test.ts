@@ -42,6 +42,12 @@ describe("Avi emulator: authentication, sessions and headers", () => {
     const r = await send(emu(), "POST", "/login", { body: { username: emu().username, token: t.json.token } });
     assert.equal(r.status, 200);
     assert.ok(setCookies(r).get("avi-sessionid"));
+    const asPassword = await send(emu(), "POST", "/login", {
+      body: { username: emu().username, password: t.json.token },
+    });
+    assert.equal(asPassword.status, 200, "a token also works as the password");
+    const forged = await send(emu(), "POST", "/login", { body: { username: emu().username, token: "forged" } });
+    assert.equal(forged.status, 401);
   });
 
   it("§11.4 a Cookie header repeating names with old and new values uses the last ones", async () => {

@@ -269,6 +269,17 @@ describe("Avi emulator: objects, refs, lists and integrity", () => {
     assert.equal((await s.call("GET", `/api/pool/${created.json.uuid}`)).status, 404, "not visible from admin");
     const sameName = await s.call("POST", "/api/pool", { name: "t1-pool" });
     assert.equal(sameName.status, 201, "names are unique per tenant only");
+    const global = (await s.call("GET", "/api/vrfcontext?name=global", undefined, { "X-Avi-Tenant": "t1" })).json
+      .results[0];
+    assert.ok(global, "admin's global VRF is visible from t1");
+    const foreign = await s.call(
+      "PATCH",
+      `/api/vrfcontext/${global.uuid}`,
+      { add: { static_routes: [] } },
+      { "X-Avi-Tenant": "t1" },
+    );
+    assert.equal(foreign.status, 400);
+    assert.match(foreign.json.error, /Cannot modify VrfContext/);
     const tenantDelete = await s.call("DELETE", `/api/tenant/${t.json.uuid}`);
     assert.equal(tenantDelete.status, 403, "a tenant holding objects cannot go");
     assert.equal(emu().objects("pool", "t1").length, 1);

@@ -105,6 +105,16 @@ describe("Avi emulator: PATCH semantics, static routes and limits", () => {
     assert.deepEqual(after.static_routes, before.static_routes, "failed writes change nothing");
   });
 
+  it("answers 404 for PATCH on a missing uuid and 400 for an unknown operation", async () => {
+    assert.equal(
+      (await s.call("PATCH", "/api/vrfcontext/vrfcontext-missing", { add: { static_routes: [] } })).status,
+      404,
+    );
+    const bad = await s.call("PATCH", vrf, { merge: { static_routes: [] } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.error, /add, replace, delete/);
+  });
+
   it("enforces the configured routes-per-VRF limit", async () => {
     const r = await s.call("PATCH", vrf, {
       replace: {
