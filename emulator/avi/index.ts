@@ -18,7 +18,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
-import { generateTls } from "../common/tls";
+import { generateTls, type TlsMaterial } from "../common/tls";
 import { type AuthConfig, newAuthState, randomToken } from "./auth";
 import { seedFreshController } from "./defaults";
 import { createFaults, type FaultKnobs, type FaultsHandle } from "./faults";
@@ -68,6 +68,9 @@ export interface AviEmulator {
   stop(): Promise<void>;
 }
 
+// Key generation takes about a second; emulators started by one process share one CA and certificate.
+let processTls: Promise<TlsMaterial> | undefined;
+
 export async function startAviEmulator(options: AviEmulatorOptions = {}): Promise<AviEmulator> {
   let state: State | undefined = options.stateDir ? loadState(options.stateDir) : undefined;
   if (!state) {
@@ -108,7 +111,8 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
     commit,
   };
   const handler = createHandler(ctx);
-  const tls = secure ? await generateTls("avi-emulator") : undefined;
+  if (secure && !processTls) processTls = generateTls("avi-emulator");
+  const tls = secure ? await processTls : undefined;
   const server: http.Server = tls
     ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
     : http.createServer(handler);
