@@ -11,12 +11,14 @@ export function isOwnedRoute(cluster: string, route: ActualRoute): boolean {
 }
 
 function sameAddress(a: string, b: string): boolean {
+  if (a === b) return true;
   const pa = parseIp(a);
   const pb = parseIp(b);
   return pa && pb ? pa.text === pb.text : a === b;
 }
 
 function samePrefix(a: string, b: string): boolean {
+  if (a === b) return true;
   const pa = parseCidr(a);
   const pb = parseCidr(b);
   return pa && pb ? pa.prefix === pb.prefix : a === b;
@@ -66,7 +68,7 @@ function foreignOverlaps(change: RouteChange): Conflict[] {
   const byPrefix = new Map<string, DesiredRoute>();
   for (const w of [...change.add, ...change.update.map((u) => u.to), ...change.unchanged]) {
     byId.set(w.routeId, w);
-    byPrefix.set(parseCidr(w.prefix)?.prefix ?? w.prefix, w);
+    byPrefix.set(w.prefix, w); // desired prefixes are canonical already (planRoutes writes them so)
   }
   for (const f of change.keepForeign) {
     const sameId = byId.get(f.routeId);

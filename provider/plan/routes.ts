@@ -12,7 +12,10 @@ import type { Conflict, DesiredRoute, Family, NodePlacement, RoutePlan } from ".
  */
 export function routeIdFor(cluster: string, prefix: string): string {
   const c = parseCidr(prefix);
-  const canonical = c ? c.prefix : prefix.trim();
+  return idOfCanonical(cluster, c ? c.prefix : prefix.trim());
+}
+
+function idOfCanonical(cluster: string, canonical: string): string {
   return `${cluster}-${canonical.replace(/:/g, ".").replace("/", "-")}`;
 }
 
