@@ -1,6 +1,6 @@
 // Reading nodes and their pod CIDRs, with the CNI source chosen or detected.
 import { parseCidr } from "../plan/ip";
-import type { CniChoice, CniSource, NodePlacement } from "../plan/types";
+import { CNI_CHOICES, type CniChoice, type CniSource, type NodePlacement } from "../plan/types";
 import { type CniData, calicoBlocks, ciliumCidrs, podCidrsFor } from "./cidrs";
 import { DEFAULT_PAGE_SIZE, type KubeClient } from "./client";
 import { KubeReadError, type Permission } from "./errors";
@@ -156,6 +156,9 @@ async function loadSource(client: KubeClient, cni: CniSource, pageSize: number):
 
 /** Nodes with their pod CIDRs and next hops, read through an open client. */
 export async function readNodesWith(client: KubeClient, opts: NodeReadOptions): Promise<NodeReadResult> {
+  if (!(CNI_CHOICES as readonly string[]).includes(opts.cni)) {
+    throw new KubeReadError("invalid", `Unknown CNI '${String(opts.cni)}': use one of ${CNI_CHOICES.join(", ")}.`);
+  }
   const networks = parseNodeNetworks(opts.nodeNetworks).filter((n) => n !== undefined);
   const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
   const raw = (await client.list("/api/v1/nodes", {}, pageSize, NODES)) as RawNode[];

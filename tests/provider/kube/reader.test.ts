@@ -209,6 +209,42 @@ describe("placement reader against the Kubernetes emulator", function () {
     });
   });
 
+  describe("before any request", () => {
+    let kube: KubeEmulator;
+    before(async () => {
+      kube = await startKubeEmulator();
+    });
+    after(async () => {
+      await kube.stop();
+    });
+
+    it("rejects an unknown CNI, a bad node network and in-cluster mode outside a pod", async () => {
+      const conn = { kubeconfigPath: kube.kubeconfig };
+      await rejects(readNodes(conn, { cni: "weave" as CniChoice }), "invalid", /Unknown CNI 'weave'/);
+      await rejects(
+        readNodes(conn, { cni: "default", nodeNetworks: ["10.0.0.0/40"] }),
+        "invalid",
+        /Node network '10\.0\.0\.0\/40'/,
+      );
+      const saved = process.env.KUBERNETES_SERVICE_HOST;
+      delete process.env.KUBERNETES_SERVICE_HOST;
+      try {
+        await rejects(
+          readNodes({ inCluster: true }, { cni: "default" }),
+          "invalid",
+          /in-cluster service account.*not running in a pod/,
+        );
+      } finally {
+        if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+      }
+      await rejects(
+        readNodes({ kubeconfigPath: "/nonexistent/kubeconfig" }, { cni: "default" }),
+        "invalid",
+        /kubeconfig file \/nonexistent\/kubeconfig/,
+      );
+    });
+  });
+
   const fixtures: { name: string; cni: CniChoice; routes: string[]; servers?: string[] }[] = [
     {
       name: "calico",
