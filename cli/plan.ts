@@ -2,7 +2,16 @@
 // would want, and every conflict. The report is built in sections so a controller section (what the VRF and
 // pools hold, and the change an apply would make) can be added beside the Kubernetes one: parse its options in
 // parsePlanArgs, fill PlanReport.controller in runPlan, and render it in renderTable.
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import {
+  type AviConnection,
+  type ControllerPreview,
+  createAviSession,
+  formatControllerPreview,
+  previewController,
+  type VirtualServiceSpec,
+} from "../provider/avi";
 import { type KubeConnection, KubeReadError, readPlacement, type ServiceRef } from "../provider/kube";
 import {
   type CniChoice,
@@ -33,7 +42,18 @@ options:
                           the node address inside them (multi-NIC nodes)
   --service NS/NAME       a Service whose pool servers to print; repeatable
   --page-size N           items per list request (default 500)
-  --json                  print the report as JSON`;
+  --json                  print the report as JSON
+
+controller (read-only; also shows what an apply would change there and the foreign routes it keeps):
+  --avi-controller URL    https://host[:port] of the Avi Controller (or AVI_CONTROLLER); without it the
+                          controller is not read
+  --avi-username U        (or AVI_USERNAME); the password or token comes only from AVI_PASSWORD / AVI_AUTH_TOKEN
+  --avi-tenant T          (or AVI_TENANT; default admin)
+  --avi-version V         X-Avi-Version, or "auto" for the controller's own (or AVI_VERSION)
+  --avi-ca-bundle FILE    CA bundle that signed the controller certificate (or AVI_CA_BUNDLE)
+  --avi-insecure          do not verify the controller certificate
+  --vrf NAME              VRF context of the routes (default global)
+  --avi-cloud NAME        cloud of the VRF, when several clouds have one of that name`;
 
 export interface PlanArgs {
   cluster: string;
@@ -43,11 +63,19 @@ export interface PlanArgs {
   services: ServiceRef[];
   pageSize?: number;
   json: boolean;
+  /** Set when a controller was given: the plan then also reads it. */
+  avi?: AviPlanTarget;
+}
+
+export interface AviPlanTarget {
+  connection: AviConnection;
+  vrf: string;
+  cloud?: string;
 }
 
 export type ParsedPlanArgs = { kind: "args"; args: PlanArgs } | { kind: "help" } | { kind: "error"; message: string };
 
-export function parsePlanArgs(argv: string[]): ParsedPlanArgs {
+export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedPlanArgs {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
@@ -63,6 +91,14 @@ export function parsePlanArgs(argv: string[]): ParsedPlanArgs {
         service: { type: "string", multiple: true },
         "page-size": { type: "string" },
         json: { type: "boolean" },
+        "avi-controller": { type: "string" },
+        "avi-username": { type: "string" },
+        "avi-tenant": { type: "string" },
+        "avi-version": { type: "string" },
+        "avi-ca-bundle": { type: "string" },
+        "avi-insecure": { type: "boolean" },
+        vrf: { type: "string" },
+        "avi-cloud": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -104,7 +140,46 @@ export function parsePlanArgs(argv: string[]): ParsedPlanArgs {
   if (values["in-cluster"]) connection.inCluster = true;
   const args: PlanArgs = { cluster, connection, cni: cni as CniChoice, nodeNetworks, services, json: !!values.json };
   if (pageSize !== undefined) args.pageSize = pageSize;
+  const avi = parseAviArgs(values, env);
+  if (typeof avi === "string") return { kind: "error", message: avi };
+  if (avi) args.avi = avi;
   return { kind: "args", args };
+}
+
+/** Controller settings from flags, else the AVI_* environment; secrets only ever from the environment. */
+function parseAviArgs(
+  values: Record<string, string | boolean | string[] | undefined>,
+  env: NodeJS.ProcessEnv,
+): AviPlanTarget | string | undefined {
+  const pick = (flag: string, name: string) => (values[flag] as string | undefined) || env[name] || undefined;
+  const controller = pick("avi-controller", "AVI_CONTROLLER");
+  if (!controller) return undefined;
+  if (!/^https?:\/\/[^/\s]+/.test(controller)) return `--avi-controller '${controller}' must be an https:// URL`;
+  const username = pick("avi-username", "AVI_USERNAME");
+  if (!username) return "reading the controller needs --avi-username (or AVI_USERNAME)";
+  const password = env.AVI_PASSWORD || undefined;
+  const token = env.AVI_AUTH_TOKEN || undefined;
+  if (!password && !token) return "reading the controller needs AVI_PASSWORD (or AVI_AUTH_TOKEN) in the environment";
+  const connection: AviConnection = { controller, username };
+  if (token) connection.token = token;
+  else if (password) connection.password = password;
+  const tenant = pick("avi-tenant", "AVI_TENANT");
+  if (tenant) connection.tenant = tenant;
+  const version = pick("avi-version", "AVI_VERSION");
+  if (version) connection.apiVersion = version;
+  const bundle = pick("avi-ca-bundle", "AVI_CA_BUNDLE");
+  if (bundle) {
+    try {
+      connection.caCert = bundle.includes("-----BEGIN") ? bundle : fs.readFileSync(bundle, "utf8");
+    } catch (err) {
+      return `cannot read the CA bundle ${bundle}: ${(err as Error).message}`;
+    }
+  }
+  if (values["avi-insecure"]) connection.insecure = true;
+  const target: AviPlanTarget = { connection, vrf: (values.vrf as string | undefined) || "global" };
+  const cloud = values["avi-cloud"] as string | undefined;
+  if (cloud) target.cloud = cloud;
+  return target;
 }
 
 export interface ServiceReport {
@@ -122,7 +197,7 @@ export interface PlanReport {
   services: ServiceReport[];
   conflicts: Conflict[];
   /** Filled by the controller half of the command (what the controller holds and what an apply would change). */
-  controller?: unknown;
+  controller?: ControllerPreview;
 }
 
 /** The Kubernetes half of the report: placement read once, then planned by the pure functions. */
@@ -204,6 +279,7 @@ export function renderTable(report: PlanReport): string {
   out.push(
     ...(report.conflicts.length === 0 ? ["  none"] : report.conflicts.map((c) => `  - [${c.kind}] ${c.message}`)),
   );
+  if (report.controller) out.push("", ...formatControllerPreview(report.controller));
   return out.join("\n");
 }
 
@@ -228,6 +304,41 @@ export async function runPlan(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  if (args.avi) {
+    try {
+      report.controller = await readController(args.avi, report);
+    } catch (err) {
+      console.error(`avi-k8s plan: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+  }
   console.log(args.json ? JSON.stringify(report, null, 2) : renderTable(report));
   return 0;
+}
+
+/** The controller half: reads the VRF and each service's objects and compares them with the plan; never writes. */
+async function readController(target: AviPlanTarget, report: PlanReport): Promise<ControllerPreview> {
+  const session = createAviSession(target.connection);
+  // The plan does not know the VIP settings: the VsVip is only looked up, its VIP is not compared.
+  const specs: VirtualServiceSpec[] = report.services.map((s) => ({
+    cluster: report.cluster,
+    namespace: s.namespace,
+    service: s.name,
+    vip: {},
+    ports: s.pools.map((p) => ({ port: p.servicePort, protocol: p.protocol })),
+    pools: s.pools,
+    seGroupPolicy: "warn",
+    compareVip: false,
+  }));
+  const routeTarget = {
+    cluster: report.cluster,
+    vrf: target.vrf,
+    ...(target.connection.tenant ? { tenant: target.connection.tenant } : {}),
+    ...(target.cloud ? { cloud: target.cloud } : {}),
+  };
+  try {
+    return await previewController(session, routeTarget, report.routes, specs);
+  } finally {
+    await session.logout();
+  }
 }

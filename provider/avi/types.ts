@@ -40,6 +40,9 @@ export interface VirtualServiceSpec {
   seGroupPolicy?: "fail" | "warn";
   /** Attempts of a PUT that meets 412 (someone else changed the object); default 8. */
   maxConflictRetries?: number;
+  /** Preview only: false when the caller does not know the VIP settings (the plan command), so the VsVip is
+   * only looked up and its VIP not compared. Default true. */
+  compareVip?: boolean;
 }
 
 export interface PoolState {

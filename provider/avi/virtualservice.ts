@@ -85,11 +85,8 @@ export async function previewVirtualService(s: AviSession, spec: VirtualServiceS
   const f = await readAll(s, spec);
   if (f.vs) claim(spec, "virtualservice", f.vs);
   if (f.vsvip) claim(spec, "vsvip", f.vsvip);
-  const vsvipAction: ObjectAction = !f.vsvip
-    ? "create"
-    : isCovered(f.vsvip, buildVsVip(spec, f.name))
-      ? "none"
-      : "update";
+  const vipMatches = (v: Json) => spec.compareVip === false || isCovered(v, buildVsVip(spec, f.name));
+  const vsvipAction: ObjectAction = !f.vsvip ? "create" : vipMatches(f.vsvip) ? "none" : "update";
   const pools = spec.pools.map((p) => {
     const actual = f.pools.get(p.name);
     if (actual) claim(spec, "pool", actual);
