@@ -8,6 +8,11 @@ import type { State } from "./store";
 const FILE = "avi-state.json";
 
 export function loadState(dir: string): State | undefined {
+  // A temp file left by a process killed mid-write was never acknowledged: drop it.
+  if (fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir))
+      if (name.startsWith(`.${FILE}.`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
   const file = path.join(dir, FILE);
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as State;
