@@ -19,7 +19,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { generateTls } from "../common/tls";
+import { generateTls, type TlsMaterial } from "../common/tls";
 import { type KubeFaults, noFaults } from "./faults";
 import { fixturePath, loadObjects, readFixture } from "./fixtures";
 import { type KubeMutations, createMutations } from "./mutations";
@@ -52,6 +52,8 @@ export interface KubeEmulatorOptions {
   faults?: Partial<KubeFaults>;
   /** Interval of watch BOOKMARK events when a client allows them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /** A CA of its own instead of the one emulators in this process share (generating one takes seconds). */
+  freshCa?: boolean;
   /** Where to write ca.crt and kubeconfig; a fresh temporary directory (removed by stop()) when omitted. */
   dir?: string;
 }
@@ -72,6 +74,18 @@ export interface KubeEmulator extends KubeMutations {
   /** The current resourceVersion of the store. */
   resourceVersion(): string;
   stop(): Promise<void>;
+}
+
+// Generating an RSA CA and certificate in JavaScript takes seconds, so emulators started in one process share
+// one CA unless a caller asks for a fresh one; each start still writes its own ca.crt.
+let sharedTls: Promise<TlsMaterial> | undefined;
+async function serverTls(dir: string, fresh: boolean): Promise<TlsMaterial> {
+  if (fresh) return generateTls("kube-emulator", dir);
+  sharedTls ??= generateTls("kube-emulator", fs.mkdtempSync(path.join(os.tmpdir(), "kube-emulator-ca-")));
+  const tls = await sharedTls;
+  const caFile = path.join(dir, "ca.crt");
+  fs.writeFileSync(caFile, tls.caCert);
+  return { ...tls, caFile };
 }
 
 export function kubeconfigYaml(url: string, caCert: string, token: string): string {
@@ -97,7 +111,7 @@ export function kubeconfigYaml(url: string, caCert: string, token: string): stri
 export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Promise<KubeEmulator> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "kube-emulator-"));
-  const tls = await generateTls("kube-emulator", dir);
+  const tls = await serverTls(dir, options.freshCa === true);
   const token = options.token ?? `emulator-${require("node:crypto").randomBytes(16).toString("hex")}`;
   const store = createStore();
   defineIndexes(store);
@@ -105,11 +119,9 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
     api.create(byResource("namespaces"), { metadata: { name: ns, creationTimestamp: "2026-01-01T00:00:00Z" } });
   }
-  const objects: KubeObject[] = [];
-  if (options.topology) objects.push(...readFixture(options.topology));
-  if (options.objects) objects.push(...options.objects);
-  if (!options.topology && !options.objects) objects.push(...readFixture(fixturePath("seed.yaml")));
-  loadObjects(store, api, objects);
+  if (options.topology) loadObjects(store, api, readFixture(options.topology));
+  if (options.objects) loadObjects(store, api, options.objects);
+  if (!options.topology && !options.objects) loadObjects(store, api, readFixture(fixturePath("seed.yaml")));
 
   const faults: KubeFaults = { ...noFaults(), ...options.faults };
   const requestLog: RequestLogEntry[] = [];

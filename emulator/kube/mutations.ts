@@ -95,13 +95,14 @@ export function nodePodCidrs(store: Store, node: KubeObject): string[] {
   return [];
 }
 
-/** The first host address of the CIDR that no pod uses yet. */
-function freeAddress(cidr: string, used: Set<string>): string {
+/** The first host address of the CIDR that no pod uses yet, or undefined when it is full. */
+function freeAddress(cidr: string, used: Set<string>): string | undefined {
   const [addr, bits] = ipaddr.parseCIDR(cidr);
   const bytes = addr.toByteArray();
   const hostBits = bytes.length * 8 - bits;
-  const limit = Math.min(2 ** Math.min(hostBits, 20), 1 << 20);
-  for (let i = 2; i < limit - 1; i++) {
+  // Skip the network address and .1 (the gateway many CNIs take); stop before the broadcast address.
+  const limit = 2 ** Math.min(hostBits, 20) - 1;
+  for (let i = 2; i < limit; i++) {
     const b = [...bytes];
     let carry = i;
     for (let j = b.length - 1; j >= 0 && carry > 0; j--) {
@@ -112,7 +113,7 @@ function freeAddress(cidr: string, used: Set<string>): string {
     const ip = ipaddr.fromByteArray(b).toString();
     if (!used.has(ip)) return ip;
   }
-  throw new Error(`no free address left in ${cidr}`);
+  return undefined;
 }
 
 export function createMutations(store: Store, api: ObjectApi): KubeMutations {
@@ -128,13 +129,13 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
     if (cidrs.length === 0) throw new Error(`node ${nodeName} has no pod CIDR to allocate a pod IP from`);
     const used = new Set<string>();
     for (const p of store.byIndex("pods", "node", nodeName)) for (const x of p.status?.podIPs ?? []) used.add(x.ip);
-    const seen = new Set<string>();
     const out: string[] = [];
-    for (const c of cidrs) {
-      const family = c.includes(":") ? 6 : 4;
-      if (seen.has(String(family))) continue;
-      seen.add(String(family));
-      out.push(freeAddress(c, used));
+    for (const family of [4, 6]) {
+      const ofFamily = cidrs.filter((c) => (c.includes(":") ? 6 : 4) === family);
+      if (ofFamily.length === 0) continue;
+      const ip = ofFamily.map((c) => freeAddress(c, used)).find((x) => x !== undefined);
+      if (!ip) throw new Error(`node ${nodeName} has no free pod address left in ${ofFamily.join(", ")}`);
+      out.push(ip);
     }
     return out;
   };

@@ -81,7 +81,8 @@ export function createStore(): Store {
   const emit = (type: EventType, resource: string, object: KubeObject, previous?: KubeObject) => {
     const ev = { rv, type, resource, object, previous };
     events.push(ev);
-    if (events.length > EVENT_LOG_SIZE) events.splice(0, events.length - EVENT_LOG_SIZE);
+    // Trimmed in batches: trimming one event per write would copy the whole log on every write.
+    if (events.length > 2 * EVENT_LOG_SIZE) events.splice(0, events.length - EVENT_LOG_SIZE);
     for (const l of listeners) l(ev);
   };
 
