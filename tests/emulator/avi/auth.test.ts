@@ -214,10 +214,10 @@ describe("Avi emulator: session expiry, basic auth and lock-out", () => {
 
   it("§11.10 an idle session expires with 401, or 419 in that mode", async () => {
     for (const status of [401, 419] as const) {
-      emu = await startAviEmulator({ sessionIdleTimeoutMs: 150, sessionExpiredStatus: status });
+      emu = await startAviEmulator({ sessionIdleTimeoutMs: 800, sessionExpiredStatus: status });
       const s = await login(emu);
       assert.equal((await s.call("GET", "/api/pool")).status, 200);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 1200));
       assert.equal((await s.call("GET", "/api/pool")).status, status);
       assert.equal((await s.call("GET", "/api/pool")).status, 401, "the expired session is gone");
       const again = await login(emu);
@@ -228,10 +228,10 @@ describe("Avi emulator: session expiry, basic auth and lock-out", () => {
   });
 
   it("§11.10 activity keeps a session alive past the idle timeout (sliding)", async () => {
-    emu = await startAviEmulator({ sessionIdleTimeoutMs: 400 });
+    emu = await startAviEmulator({ sessionIdleTimeoutMs: 1500 });
     const s = await login(emu);
-    for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 150));
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 600));
       assert.equal((await s.call("GET", "/api/pool")).status, 200);
     }
   });
