@@ -54,6 +54,9 @@ export interface RegisteredResource {
   id?: string;
   /** The state the fake engine answered with. */
   state?: Props;
+  /** Position in the run's event sequence when the program registered it, and when the engine answered. */
+  registeredAt: number;
+  answeredAt?: number;
 }
 
 export interface MockEngineOptions {
@@ -136,6 +139,7 @@ export async function runProgram<T>(
   const resources: RegisteredResource[] = [];
   const pending = new Set<Promise<unknown>>();
   const errors: unknown[] = [];
+  let clock = 0;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -144,6 +148,7 @@ export async function runProgram<T>(
           name: args.name,
           custom: args.custom ?? false,
           inputs: args.inputs,
+          registeredAt: clock++,
         };
         resources.push(r);
         const answer = (async () => {
@@ -153,6 +158,7 @@ export async function runProgram<T>(
           (res) => {
             r.id = res.id;
             r.state = res.state;
+            r.answeredAt = clock++;
             return res;
           },
           (e) => {
