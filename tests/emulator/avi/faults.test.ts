@@ -65,7 +65,7 @@ describe("Avi emulator: fault injection", () => {
   it("§11.40 a restarting controller answers 503 (cluster/status too) and drops sessions, then recovers", async () => {
     emu = await startAviEmulator();
     const s = await login(emu);
-    emu.faults.restart(400);
+    emu.faults.restart(2000);
     assert.equal((await send(emu, "GET", "/api/cluster/status")).status, 503);
     assert.equal((await s.call("GET", "/api/pool")).status, 503);
     assert.equal(
@@ -73,7 +73,7 @@ describe("Avi emulator: fault injection", () => {
       503,
     );
     let up = 503;
-    for (let i = 0; i < 50 && up !== 200; i++) {
+    for (let i = 0; i < 200 && up !== 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
       up = (await send(emu, "GET", "/api/cluster/status")).status;
     }
