@@ -52,11 +52,12 @@ export function ownerOf(obj: Json): string {
   return `markers say cluster ${c}, service ${markerValue(obj, "Namespace") ?? "?"}/${markerValue(obj, "ServiceName") ?? "?"}`;
 }
 
-function ipType(addr: string): "V4" | "V6" {
+export function ipType(addr: string): "V4" | "V6" {
   return addr.includes(":") ? "V6" : "V4";
 }
 
-function prefixOf(cidr: string): Json {
+/** "10.0.0.0/24" -> Avi's IpAddrPrefix. */
+export function prefixOf(cidr: string): Json {
   const [addr = "", mask = ""] = cidr.split("/");
   return { ip_addr: { addr, type: ipType(addr) }, mask: Number(mask) };
 }

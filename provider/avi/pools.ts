@@ -4,9 +4,9 @@
 
 import { diffServers } from "../plan";
 import type { DesiredPool, DesiredServer } from "../plan/types";
-import { buildPool, type Json, serverFromAvi, serverToAvi, sortServers } from "./objects";
+import { buildPool, isOurs, type Json, serverFromAvi, serverToAvi, sortServers } from "./objects";
 import type { AviSession } from "./session";
-import { type Counter, claim, findByName, isCovered, putMerged, type Scope } from "./store";
+import { type Counter, callOpts, claim, findByName, isCovered, putMerged, type Scope } from "./store";
 import type { ServerChange, SyncPoolServersResult, VirtualServiceSpec } from "./types";
 
 export function serversOf(pool: Json): DesiredServer[] {
@@ -34,22 +34,10 @@ export function poolMatches(spec: VirtualServiceSpec, pool: DesiredPool, actual:
 
 /** Pools carrying our markers whose names belong to this virtual service (`<vs name>-...`). */
 export async function listOurPools(s: AviSession, scope: Scope, vsName: string): Promise<Json[]> {
-  const params: Record<string, string | boolean> = { "name.contains": `${vsName}-`, include_name: true };
-  const all = await s.list<Json>("pool", {
-    object: `pools of ${vsName}`,
-    params,
-    ...(scope.tenant ? { tenant: scope.tenant } : {}),
-  });
-  return all
-    .filter((p) => typeof p.name === "string" && p.name.startsWith(`${vsName}-`))
-    .filter((p) => {
-      try {
-        claim(scope, "pool", p);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+  const params = { "name.contains": `${vsName}-`, include_name: true };
+  const all = await s.list<Json>("pool", callOpts(scope, `pools of ${vsName}`, params));
+  // A longer service name can extend ours (web, web-x): the markers decide.
+  return all.filter((p) => String(p.name).startsWith(`${vsName}-`) && isOurs(p, scope));
 }
 
 /**

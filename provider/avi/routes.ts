@@ -16,14 +16,13 @@
 // 355 met 412; PATCH add/delete sent 426 writes and met none. PATCH is cheaper under heavy contention, but it
 // relies on the inferred route_id key; with writes only on change, contention in practice is far lower.
 
-import { diffRoutes } from "../plan";
+import { diffRoutes, OWNER_LABEL_KEY } from "../plan";
 import type { ActualRoute, DesiredRoute, RouteChange } from "../plan/types";
 import { AviError } from "./errors";
-import type { Json } from "./objects";
+import { ipType, type Json, prefixOf } from "./objects";
 import type { AviSession } from "./session";
+import { conflictPause, findByName } from "./store";
 import type { RouteTarget } from "./types";
-
-const OWNER_KEY = "clustername";
 
 interface VrfSnapshot {
   uuid: string;
@@ -58,13 +57,11 @@ export function routeFromAvi(r: Json): ActualRoute {
 
 /** AKO's route shape, with the one label slot holding our ownership. */
 export function routeToAvi(cluster: string, d: DesiredRoute): Json {
-  const [addr = "", mask = ""] = d.prefix.split("/");
-  const type = (ip: string) => (ip.includes(":") ? "V6" : "V4");
   return {
     route_id: d.routeId,
-    prefix: { ip_addr: { addr, type: type(addr) }, mask: Number(mask) },
-    next_hop: { addr: d.nextHop, type: type(d.nextHop) },
-    labels: [{ key: OWNER_KEY, value: cluster }],
+    prefix: prefixOf(d.prefix),
+    next_hop: { addr: d.nextHop, type: ipType(d.nextHop) },
+    labels: [{ key: OWNER_LABEL_KEY, value: cluster }],
   };
 }
 
@@ -75,26 +72,17 @@ function snapshotOf(obj: Json): VrfSnapshot {
 
 async function findVrf(s: AviSession, t: RouteTarget, tenant: string | undefined): Promise<VrfSnapshot> {
   const name = vrfName(t);
-  const params: Record<string, string> = { name };
-  if (t.cloud) params["cloud_ref.name"] = t.cloud;
-  const object = `vrfcontext ${name}`;
-  const found = await s.list<Json>("vrfcontext", { params, object, ...(tenant ? { tenant } : {}) });
-  if (found.length === 0) {
+  const scope = { ...(tenant ? { tenant } : {}), ...(t.cloud ? { cloud: t.cloud } : {}) };
+  const found = await findByName(s, scope, "vrfcontext", name, false);
+  if (!found) {
     throw new AviError({
       operation: "find vrfcontext",
-      object,
+      object: `vrfcontext ${name}`,
       status: 404,
       controllerMessage: `no VRF context named ${name}${t.cloud ? ` in cloud ${t.cloud}` : ""}`,
     });
   }
-  if (found.length > 1) {
-    throw new AviError({
-      operation: "find vrfcontext",
-      object,
-      controllerMessage: `${found.length} VRF contexts are named ${name}; set the cloud to pick one`,
-    });
-  }
-  return snapshotOf(found[0]!);
+  return snapshotOf(found);
 }
 
 /** Every route of the VRF, ours and foreign, in the controller's order. */
@@ -138,13 +126,6 @@ function refuseIdClash(t: RouteTarget, snap: VrfSnapshot, change: RouteChange): 
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Full jitter: concurrent writers that collided spread out instead of colliding again. */
-function conflictBackoff(attempt: number): number {
-  return Math.random() * Math.min(1000, 25 * 2 ** attempt);
-}
-
 /**
  * Converges the VRF's routes labelled with our cluster to `desired`. Zero writes when nothing differs; on 412
  * (another writer changed the VRF since our read) it reads again, merges again and retries, up to the budget.
@@ -183,7 +164,7 @@ export async function applyRoutes(
           controllerMessage: `other writers changed the VRF during each of ${attempts} attempts; none of our changes were written; run again`,
         });
       } else {
-        await sleep(conflictBackoff(attempt));
+        await conflictPause(attempt);
       }
     }
     snap = snapshotOf(await s.get<Json>(`vrfcontext/${snap.uuid}`, { object, ...(tenant ? { tenant } : {}) }));

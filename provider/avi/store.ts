@@ -20,13 +20,23 @@ export interface Counter {
   writes: number;
 }
 
-export function callOpts(scope: Scope, object: string, params?: CallOptions["params"]): CallOptions {
+export function callOpts(scope: Pick<Scope, "tenant">, object: string, params?: CallOptions["params"]): CallOptions {
   return { object, ...(scope.tenant ? { tenant: scope.tenant } : {}), ...(params ? { params } : {}) };
 }
 
-/** GET ?name= (200 with count 0 means absent); refs with `#name` so name-based refs can be compared. */
-export async function findByName(s: AviSession, scope: Scope, type: string, name: string): Promise<Json | undefined> {
-  const params: Record<string, string | boolean> = { name, include_name: true };
+/**
+ * GET ?name= (200 with count 0 means absent). By default refs come with `#name` so name-based refs can be compared;
+ * an object we will PUT back verbatim (the VRF) is read without.
+ */
+export async function findByName(
+  s: AviSession,
+  scope: Pick<Scope, "tenant" | "cloud">,
+  type: string,
+  name: string,
+  includeName = true,
+): Promise<Json | undefined> {
+  const params: Record<string, string | boolean> = { name };
+  if (includeName) params.include_name = true;
   if (scope.cloud) params["cloud_ref.name"] = scope.cloud;
   const found = await s.list<Json>(type, callOpts(scope, `${type} ${name}`, params));
   const exact = found.filter((o) => o.name === name);
@@ -52,7 +62,12 @@ export function claim(scope: Scope, type: string, obj: Json): Json {
   return obj;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits before retrying after a 412; full jitter, so writers that collided spread out instead of colliding again. */
+export function conflictPause(attempt: number): Promise<void> {
+  return sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+}
 
 /**
  * PUTs `current` with our fields laid over it, carrying `_last_modified` so a concurrent change gives 412 instead
@@ -79,7 +94,7 @@ export async function putMerged(
     } catch (err) {
       if ((err as AviError).status !== 412 || attempt >= attempts) throw err;
     }
-    await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+    await conflictPause(attempt);
     cur = claim(
       scope,
       type,
