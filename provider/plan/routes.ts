@@ -1,5 +1,5 @@
 // Desired static routes from node placement. Pure: the same nodes, in any order, give the same plan.
-import { compareBytes, parseCidr, parseIp } from "./ip";
+import { compareBytes, maskBytes, parseCidr, parseIp } from "./ip";
 import type { Conflict, DesiredRoute, Family, NodePlacement, RoutePlan } from "./types";
 
 /**
@@ -63,14 +63,14 @@ export function planRoutes(cluster: string, nodes: NodePlacement[]): RoutePlan {
       }
       if (seen.has(c.prefix)) continue; // the same CIDR twice on one node (e.g. two identical blocks) is one route
       seen.add(c.prefix);
-      const raw4 = node.addresses[c.family];
-      const hop = raw4 === undefined ? undefined : parseIp(raw4);
+      const hopText = node.addresses[c.family];
+      const hop = hopText === undefined ? undefined : parseIp(hopText);
       if (!hop || hop.family !== c.family) {
         conflicts.push({
           kind: "no-address-for-family",
           node: node.name,
           prefix: c.prefix,
-          message: `Node ${node.name} has no ${FAMILY_LABEL[c.family]} address${raw4 === undefined ? "" : ` (got '${raw4}')`} for pod CIDR ${c.prefix}; no route is planned for it.`,
+          message: `Node ${node.name} has no ${FAMILY_LABEL[c.family]} address${hopText === undefined ? "" : ` (got '${hopText}')`} for pod CIDR ${c.prefix}; no route is planned for it.`,
         });
         continue;
       }
@@ -97,8 +97,36 @@ export function planRoutes(cluster: string, nodes: NodePlacement[]): RoutePlan {
       });
     }
   }
-  const routes = [...byPrefix.values()]
-    .sort((a, b) => compareBytes(a.bytes, b.bytes) || a.bits - b.bits)
-    .map((c) => c.route);
-  return { cluster, routes, conflicts };
+  const ordered = [...byPrefix.values()].sort((a, b) => compareBytes(a.bytes, b.bytes) || a.bits - b.bits);
+  conflicts.push(...overlaps(ordered));
+  return { cluster, routes: ordered.map((c) => c.route), conflicts };
+}
+
+function contains(outer: Candidate, inner: Candidate): boolean {
+  if (outer.bytes.length !== inner.bytes.length || outer.bits > inner.bits) return false;
+  return compareBytes(maskBytes(inner.bytes, outer.bits), outer.bytes) === 0;
+}
+
+/**
+ * Nested CIDRs of two nodes (10.0.0.0/24 on one, 10.0.0.0/25 on another) are both routed, and the more specific
+ * route silently takes part of the other node's pods: worth a conflict. Candidates arrive sorted by address then
+ * length, so every enclosing prefix is still on the stack when its nested ones come by.
+ */
+function overlaps(sorted: Candidate[]): Conflict[] {
+  const out: Conflict[] = [];
+  const stack: Candidate[] = [];
+  for (const c of sorted) {
+    while (stack.length > 0 && !contains(stack[stack.length - 1] as Candidate, c)) stack.pop();
+    const outer = stack.find((o) => o.route.node !== c.route.node);
+    if (outer) {
+      out.push({
+        kind: "other",
+        node: c.route.node,
+        prefix: c.route.prefix,
+        message: `Pod CIDR ${c.route.prefix} of node ${c.route.node} lies inside ${outer.route.prefix} of node ${outer.route.node}; both are routed and the more specific route wins for its addresses.`,
+      });
+    }
+    stack.push(c);
+  }
+  return out;
 }

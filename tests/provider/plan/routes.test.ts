@@ -104,6 +104,19 @@ describe("planRoutes", () => {
     }
   });
 
+  it("reports a CIDR nested inside another node's CIDR, and keeps both routes", () => {
+    const plan = planRoutes("c1", [
+      { name: "a", podCidrs: ["10.0.0.0/24", "10.0.0.0/26"], addresses: { ipv4: "10.9.0.1" }, source: "default" },
+      { name: "b", podCidrs: ["10.0.0.128/25", "10.0.1.0/24"], addresses: { ipv4: "10.9.0.2" }, source: "default" },
+    ]);
+    assert.equal(plan.routes.length, 4);
+    assert.deepEqual(
+      plan.conflicts.map((c) => [c.kind, c.node, c.prefix]),
+      [["other", "b", "10.0.0.128/25"]],
+    );
+    assert.match(plan.conflicts[0]?.message ?? "", /inside 10\.0\.0\.0\/24 of node a/);
+  });
+
   it("derives ids from cluster and prefix only: readable, Avi-safe, the same on any node", () => {
     assert.equal(routeIdFor("c1", "192.168.101.0/24"), "c1-192.168.101.0-24");
     assert.equal(routeIdFor("c1", "FD00:10:244:1::/64"), routeIdFor("c1", "fd00:10:244:1:0:0:0:0/64"));
