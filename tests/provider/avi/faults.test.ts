@@ -142,6 +142,17 @@ describe("provider/avi under injected faults (Avi emulator)", () => {
     await assertConverged(rig, seedSpec(CLUSTER));
   });
 
+  it("waits out a controller restart (503 everywhere, sessions dropped) mid-run within the retry budget", async () => {
+    await reconcile(rig.session, seedSpec(CLUSTER));
+    const s = rig.open({ maxRetries: 8, retryBaseMs: 50 });
+    await s.get("cloud");
+    rig.avi.faults.restart(800);
+    await reconcile(s, movedSpec());
+    assert.ok(s.counts().retries > 0, "the restart should have cost retries");
+    assert.equal(s.counts().logins, 2);
+    await assertConverged(rig, movedSpec());
+  });
+
   it("stops with a clear error when a burst outlasts the retry budget, and the next run converges", async () => {
     await applyRoutes(rig.session, target, seedRoutes(CLUSTER));
     rig.avi.faults.failNext({ kind: "status", status: 503 }, 20, { methods: ["POST"], path: /^\/api\/pool/ });
