@@ -15,7 +15,7 @@ export interface GenerateOptions {
   cni?: "kubernetes" | "calico" | "cilium";
   /** Calico only: /26 blocks per node (1 to 4), carved from the node's /24. */
   calicoBlocksPerNode?: number;
-  /** Every how-many-th pod is not Ready (0: all ready). */
+  /** Every how-many-th pod of each service is not Ready (0: all ready). */
   notReadyEvery?: number;
 }
 
@@ -137,9 +137,11 @@ export function generateCluster(o: GenerateOptions): KubeObject[] {
     while (used[ni] >= capacity) ni = (ni + 1) % o.nodes;
     const host = used[ni]++ + 2;
     const n = nodes[ni];
-    const ip = cni === "calico" ? `${n.cidrBase}.${host}` : `${n.cidrBase}.${host}`;
+    const ip = `${n.cidrBase}.${host}`;
     const svc = services ? `svc-${pad((p % services) + 1, 5)}` : "none";
-    const ready = !(o.notReadyEvery && p % o.notReadyEvery === o.notReadyEvery - 1);
+    // Counted within each service, so every service gets its share of unready endpoints.
+    const nth = Math.floor(p / Math.max(1, services));
+    const ready = !(o.notReadyEvery && nth % o.notReadyEvery === o.notReadyEvery - 1);
     const cond = ready ? "True" : "False";
     out.push({
       apiVersion: "v1",
