@@ -1,0 +1,64 @@
+// The demo's text: the controller's objects drawn like the seed's figure (VS -> pool servers -> nodes, VRF routes),
+// and the differences between two reads (what a change did on the controller).
+import type { ControllerView, RouteView, ServerView } from "./view";
+
+/** Names the controller does not store, learned from the cluster: pod by IP, node by address. */
+export interface ClusterNames {
+  podByIp: Map<string, string>;
+  nodeByAddress: Map<string, string>;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+
+export function serverLine(s: ServerView, names: ClusterNames): string {
+  const pod = names.podByIp.get(s.ip) ?? "(unknown pod)";
+  const state = s.enabled ? "" : "  (disabled)";
+  return `${pad(pod, 8)} -> ${pad(`${s.ip}:${s.port}`, 21)} on ${s.node ?? "?"}${state}`;
+}
+
+export function routeLine(r: RouteView, names: ClusterNames): string {
+  const node = names.nodeByAddress.get(r.nextHop);
+  const owner = r.cluster ? `clustername=${r.cluster}` : "no clustername label: not ours";
+  return `${pad(r.prefix, 18)} -> ${pad(r.nextHop, 15)} ${pad(node ? `(${node})` : "", 8)} ${owner}`;
+}
+
+/** The figure: each virtual service with its pools and servers, then the VRF's routes. */
+export function formatView(view: ControllerView, names: ClusterNames): string[] {
+  const out: string[] = [];
+  if (view.virtualServices.length === 0) out.push("virtual services: none");
+  for (const vs of view.virtualServices) {
+    out.push(`virtual service ${vs.name}   VIP ${vs.vip}  port(s) ${vs.ports.join(", ")}`);
+    for (const pool of vs.pools) {
+      out.push(`  pool ${pool.name}: ${pool.servers.length} server(s)`);
+      for (const s of pool.servers) out.push(`    ${serverLine(s, names)}`);
+    }
+  }
+  out.push(`VRF ${view.vrf}: ${view.routes.length} static route(s)`);
+  for (const r of view.routes) out.push(`    ${routeLine(r, names)}`);
+  return out;
+}
+
+function serverKeys(view: ControllerView, names: ClusterNames): Set<string> {
+  const keys = new Set<string>();
+  for (const vs of view.virtualServices) {
+    for (const pool of vs.pools) for (const s of pool.servers) keys.add(`server ${pool.name}: ${serverLine(s, names)}`);
+  }
+  return keys;
+}
+
+/** `- ` for what went away, `+ ` for what appeared, between two reads of the controller. */
+export function viewDifference(before: ControllerView, after: ControllerView, names: ClusterNames): string[] {
+  const a = new Set([...serverKeys(before, names), ...before.routes.map((r) => `route ${routeLine(r, names)}`)]);
+  const b = new Set([...serverKeys(after, names), ...after.routes.map((r) => `route ${routeLine(r, names)}`)]);
+  const lines = [
+    ...[...a].filter((x) => !b.has(x)).map((x) => `- ${x}`),
+    ...[...b].filter((x) => !a.has(x)).map((x) => `+ ${x}`),
+  ];
+  return lines.length > 0 ? lines : ["(no difference)"];
+}
+
+/** One line counting what the controller holds, for the before/after of destroy. */
+export function countsLine(view: ControllerView, cluster: string): string {
+  const ours = view.routes.filter((r) => r.cluster === cluster).length;
+  return `${view.virtualServices.length} virtual service(s), ${view.poolCount} pool(s), ${view.vsVipCount} VsVip(s); VRF ${view.vrf}: ${ours} route(s) of cluster ${cluster}, ${view.routes.length - ours} other(s)`;
+}

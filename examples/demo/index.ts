@@ -1,0 +1,235 @@
+// `npm run demo`: the seed scenario end to end on the two emulators. It starts them, runs the examples/clusterip
+// program with a Pulumi CLI when one can be had (else through the engine-protocol harness, and says so), prints
+// what the controller then holds (read back over its REST API), moves a pod and shows the preview difference and
+// the converged result, destroys, and shows that only our objects went away. Everything it starts is stopped on
+// every way out, Ctrl-C included.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type AviSession, createAviSession } from "../../provider/avi";
+import { startAviEmulator } from "../../emulator/avi";
+import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
+import { DEFAULTS } from "../clusterip/program";
+import { addForeignRoute, FOREIGN_ROUTE, learnNames, podPlacement } from "./cluster";
+import { type Detection, detectEngine } from "./detect";
+import type { DemoEngine } from "./engine";
+import { type ClusterNames, countsLine, formatView, viewDifference } from "./format";
+import { startHarnessEngine } from "./harness";
+import { type DemoOptions, parseOptions } from "./options";
+import { startCliEngine } from "./pulumiCli";
+import { buildTopology, toMermaid, toSvg } from "./topology";
+import { clusterRoutes, type ControllerView, readControllerView } from "./view";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const PROJECT = "avi-k8s-demo";
+const MOVED_POD = "web-a";
+const MOVE_TO = "node2";
+
+const say = (line = "") => process.stdout.write(`${line}\n`);
+const heading = (n: number, title: string) => say(`\n== ${n}. ${title}`);
+
+/** Stop functions, run newest first, each once, whatever happened before. */
+function cleanupStack() {
+  const fns: (() => Promise<unknown> | unknown)[] = [];
+  let running: Promise<void> | undefined;
+  return {
+    add(fn: () => Promise<unknown> | unknown) {
+      fns.push(fn);
+    },
+    run(): Promise<void> {
+      running ??= (async () => {
+        while (fns.length > 0) {
+          const fn = fns.pop();
+          try {
+            await fn?.();
+          } catch (e) {
+            say(`cleanup: ${(e as Error).message}`);
+          }
+        }
+      })();
+      return running;
+    },
+  };
+}
+type Cleanup = ReturnType<typeof cleanupStack>;
+
+function writeTopology(dir: string, base: string, view: ControllerView, names: ClusterNames): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const t = buildTopology(view, names);
+  const files = [path.join(dir, `${base}.mmd`), path.join(dir, `${base}.svg`)];
+  fs.writeFileSync(files[0] as string, toMermaid(t));
+  fs.writeFileSync(files[1] as string, toSvg(t));
+  return files;
+}
+
+function printView(view: ControllerView, names: ClusterNames, cluster: string): void {
+  for (const line of formatView(view, names)) say(`  ${line}`);
+  const servers = view.virtualServices.flatMap((v) => v.pools.flatMap((p) => p.servers)).length;
+  say(`  => pool servers: ${servers}; routes of cluster ${cluster}: ${clusterRoutes(view, cluster).length}`);
+}
+
+async function startEngine(
+  detection: Detection,
+  conn: { config: Record<string, string>; password: string },
+): Promise<DemoEngine> {
+  if (detection.kind === "cli") {
+    return startCliEngine({
+      cli: detection.cli,
+      root: ROOT,
+      config: conn.config,
+      secrets: { "avi-k8s:password": conn.password },
+      say,
+    });
+  }
+  return startHarnessEngine({
+    root: ROOT,
+    project: PROJECT,
+    config: { ...conn.config, "avi-k8s:password": conn.password },
+    say,
+    onHost: (pid) => say(`  dynamic-provider host: process ${pid}`),
+  });
+}
+
+async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
+  const cluster = DEFAULTS.cluster;
+  say("pulumi-avi-k8s demo: the seed scenario on the embedded emulators");
+
+  heading(1, "Emulators (seed topology)");
+  const avi = await startAviEmulator();
+  cleanup.add(() => avi.stop());
+  if (avi.caFile && /avi-emulator-tls-/.test(avi.caFile)) {
+    const caDir = path.dirname(avi.caFile);
+    cleanup.add(() => fs.rmSync(caDir, { recursive: true, force: true }));
+  }
+  const kube: KubeEmulator = await startKubeEmulator();
+  cleanup.add(() => kube.stop());
+  say(`  Avi Controller emulator: ${avi.url}`);
+  say(
+    `  Kubernetes API emulator: ${kube.url} (nodes ${kube
+      .list("nodes")
+      .map((n) => n.metadata?.name)
+      .join(", ")})`,
+  );
+  const session: AviSession = createAviSession({
+    controller: avi.url,
+    username: avi.username,
+    password: avi.password,
+    ...(avi.caCert ? { caCert: avi.caCert } : {}),
+  });
+  cleanup.add(() => session.logout());
+  await addForeignRoute(session);
+  say(
+    `  placed by hand in VRF global: ${FOREIGN_ROUTE.prefix} via ${FOREIGN_ROUTE.nextHop} (not ours: no clustername label)`,
+  );
+  const names = learnNames(kube, { podByIp: new Map(), nodeByAddress: new Map() });
+
+  heading(2, "Pulumi engine");
+  const detection = await detectEngine(opts.engine);
+  if (detection.kind === "harness" && opts.engine === "cli") throw new Error(`--engine cli: ${detection.reason}.`);
+  if (detection.kind === "harness" && opts.engine === "auto") {
+    say(`  No Pulumi CLI: ${detection.reason}; running the same program through the engine-protocol harness.`);
+  }
+  const config = {
+    "avi-k8s:controller": avi.url,
+    "avi-k8s:username": avi.username,
+    "avi-k8s:caBundle": avi.caFile ?? "",
+    "avi-k8s:kubeconfigPath": kube.kubeconfig,
+  };
+  const engine = await startEngine(detection, { config, password: avi.password });
+  cleanup.add(() => engine.stop());
+  say(`  engine: ${engine.label}`);
+  say(
+    `  program: examples/clusterip (cluster ${cluster}, Service ${DEFAULTS.namespace}/${DEFAULTS.service}, VIP ${DEFAULTS.vip})`,
+  );
+
+  heading(3, "preview, then up");
+  say("preview:");
+  await engine.preview();
+  say("up:");
+  await engine.up();
+
+  heading(4, "What the controller holds (read back over its REST API)");
+  const seeded = await readControllerView(session);
+  printView(seeded, names, cluster);
+  const pictures = writeTopology(opts.outDir, "demo-topology", seeded, names);
+
+  heading(5, `A pod moves: ${MOVED_POD} to ${MOVE_TO}`);
+  const from = podPlacement(kube, DEFAULTS.namespace, MOVED_POD);
+  kube.movePod(DEFAULTS.namespace, MOVED_POD, MOVE_TO);
+  learnNames(kube, names);
+  say(`  ${MOVED_POD}: ${from} -> ${podPlacement(kube, DEFAULTS.namespace, MOVED_POD)}`);
+  say("preview (the difference):");
+  await engine.preview();
+  say("up:");
+  await engine.up();
+  const moved = await readControllerView(session);
+  say("converged:");
+  printView(moved, names, cluster);
+  say("changed on the controller:");
+  for (const line of viewDifference(seeded, moved, names)) say(`  ${line}`);
+  pictures.push(...writeTopology(opts.outDir, "demo-topology-moved", moved, names));
+
+  heading(6, "destroy");
+  say(`  before: ${countsLine(moved, cluster)}`);
+  await engine.destroy();
+  const after = await readControllerView(session);
+  say(`  after:  ${countsLine(after, cluster)}`);
+  for (const r of after.routes)
+    say(`    left in VRF ${after.vrf}: ${r.prefix} via ${r.nextHop}${r.cluster ? ` (clustername=${r.cluster})` : ""}`);
+  const foreignKept = after.routes.some(
+    (r) => r.prefix === FOREIGN_ROUTE.prefix && r.nextHop === FOREIGN_ROUTE.nextHop,
+  );
+  const oursLeft =
+    clusterRoutes(after, cluster).length + after.virtualServices.filter((v) => v.cluster === cluster).length;
+  if (!foreignKept) throw new Error(`destroy removed the route ${FOREIGN_ROUTE.prefix} it does not own.`);
+  if (oursLeft > 0) throw new Error(`destroy left ${oursLeft} of cluster ${cluster}'s objects on the controller.`);
+  say(`  only our objects went away: the route placed by hand is still there.`);
+
+  heading(7, "Topology picture");
+  for (const f of pictures) {
+    const rel = path.relative(process.cwd(), f);
+    say(`  ${rel.startsWith("..") ? f : rel}`);
+  }
+}
+
+async function main(): Promise<number> {
+  let opts: DemoOptions;
+  try {
+    opts = parseOptions(process.argv.slice(2), process.env, process.cwd());
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const cleanup = cleanupStack();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`\ninterrupted (${signal}): stopping the emulators and the engine`);
+    void cleanup.run().finally(() => {
+      say("stopped.");
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    await runDemo(opts, cleanup);
+    await cleanup.run();
+    say("\nDemo finished; the emulators and the engine are stopped.");
+    return 0;
+  } catch (e) {
+    if (interrupted) return new Promise<number>(() => undefined);
+    await cleanup.run();
+    process.stderr.write(`demo failed: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    if (!interrupted) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,37 @@
+// The demo's command line: `npm run demo -- [--engine auto|cli|harness] [--out DIR]`, or the same through the
+// environment (AVI_K8S_DEMO_ENGINE, AVI_K8S_DEMO_OUT).
+import * as path from "node:path";
+import type { EngineChoice } from "./detect";
+
+export interface DemoOptions {
+  engine: EngineChoice;
+  /** Where the topology picture is written. */
+  outDir: string;
+}
+
+export const USAGE = `usage: npm run demo -- [--engine auto|cli|harness] [--out DIR]
+  --engine  auto (default): a Pulumi CLI when one can be had, else the engine-protocol harness
+            cli: require a Pulumi CLI; harness: never look for one
+  --out     where demo-topology.mmd and .svg are written (default ./demo-output)`;
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DemoOptions {
+  let engine = (env.AVI_K8S_DEMO_ENGINE ?? "auto") as string;
+  let out = env.AVI_K8S_DEMO_OUT ?? "demo-output";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value.\n${USAGE}`);
+      return v;
+    };
+    if (a === "--engine") engine = value();
+    else if (a?.startsWith("--engine=")) engine = a.slice("--engine=".length);
+    else if (a === "--out") out = value();
+    else if (a?.startsWith("--out=")) out = a.slice("--out=".length);
+    else throw new Error(`Unknown argument '${a}'.\n${USAGE}`);
+  }
+  if (engine !== "auto" && engine !== "cli" && engine !== "harness") {
+    throw new Error(`--engine must be auto, cli or harness, not '${engine}'.\n${USAGE}`);
+  }
+  return { engine, outDir: path.resolve(cwd, out) };
+}
