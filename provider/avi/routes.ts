@@ -20,6 +20,7 @@ import { diffRoutes, OWNER_LABEL_KEY } from "../plan";
 import type { ActualRoute, DesiredRoute, RouteChange } from "../plan/types";
 import { AviError } from "./errors";
 import { ipType, type Json, prefixOf } from "./objects";
+import { checkSeGroup } from "./segroup";
 import type { AviSession } from "./session";
 import { conflictPause, findByName } from "./store";
 import type { RouteTarget } from "./types";
@@ -134,21 +135,22 @@ export async function applyRoutes(
   s: AviSession,
   t: RouteTarget,
   desired: DesiredRoute[],
-): Promise<{ change: RouteChange; writes: number }> {
+): Promise<{ change: RouteChange; writes: number; warnings: string[] }> {
   const attempts = Math.max(1, t.maxConflictRetries ?? 12);
   let tenant = t.tenant;
   let writes = 0;
+  const warnings = t.seGroup ? await checkSeGroup(s, t, t.seGroup, t.seGroupPolicy ?? "fail") : [];
   let snap = await findVrf(s, t, tenant);
   for (let attempt = 1; ; attempt++) {
     const change = diffRoutes(t.cluster, desired, snap.actual);
-    if (isNoop(change)) return { change, writes };
+    if (isNoop(change)) return { change, writes, warnings };
     refuseIdClash(t, snap, change);
     const body = { ...snap.object, static_routes: mergeRoutes(t.cluster, snap, change) };
     const object = `vrfcontext ${snap.name}`;
     try {
       writes++;
       await s.put(`vrfcontext/${snap.uuid}`, body, { object, ...(tenant ? { tenant } : {}) });
-      return { change, writes };
+      return { change, writes, warnings };
     } catch (err) {
       const e = err as AviError;
       if (e.status === 400 && /Cannot modify VrfContext/i.test(e.controllerMessage) && tenant && tenant !== "admin") {

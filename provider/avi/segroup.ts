@@ -12,7 +12,7 @@ export const DEFAULT_SE_GROUP = "Default-Group";
 /** Returns warnings; throws when the group belongs to another cluster and the policy is "fail". */
 export async function checkSeGroup(
   s: AviSession,
-  scope: Scope,
+  scope: Pick<Scope, "cluster" | "tenant" | "cloud">,
   seGroup: string | undefined,
   policy: "fail" | "warn" = "fail",
 ): Promise<string[]> {

@@ -12,6 +12,10 @@ export interface RouteTarget {
   cloud?: string;
   /** Attempts of GET + merge + PUT when other writers keep changing the VRF (412); default 12. */
   maxConflictRetries?: number;
+  /** When set, applyRoutes first checks that this SE group is not labelled for another cluster. */
+  seGroup?: string;
+  /** What to do when it is; default "fail". */
+  seGroupPolicy?: "fail" | "warn";
 }
 
 export type VipSpec = { address?: string } | { network: string; subnet?: string };

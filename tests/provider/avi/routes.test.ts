@@ -112,6 +112,22 @@ describe("provider/avi static routes against the Avi emulator", () => {
     assert.equal(vrfRoutes(rig.avi).length, 1);
   });
 
+  it("checks the SE group when one is named: refuses one labelled for another cluster before writing", async () => {
+    const seg = rig.avi.objects("serviceenginegroup").find((g) => g.name === "Default-Group")!;
+    await rig.session.put(`serviceenginegroup/${String(seg.uuid)}`, {
+      ...seg,
+      labels: [{ key: "clustername", value: "c9" }],
+    });
+    const t = { cluster: "c1", seGroup: "Default-Group" };
+    const err = await applyRoutes(rig.session, t, seedRoutes("c1")).catch((e: unknown) => e);
+    assert.ok(err instanceof AviError);
+    assert.match(err.message, /labelled clustername=c9/);
+    assert.equal(vrfRoutes(rig.avi).length, 0);
+    const warned = await applyRoutes(rig.session, { ...t, seGroupPolicy: "warn" }, seedRoutes("c1"));
+    assert.equal(warned.warnings.length, 1);
+    assert.equal(vrfRoutes(rig.avi).length, 2);
+  });
+
   it("names a VRF that does not exist", async () => {
     const err = await applyRoutes(rig.session, { cluster: "c1", vrf: "blue" }, seedRoutes("c1")).catch(
       (e: unknown) => e,
