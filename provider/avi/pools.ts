@@ -4,7 +4,7 @@
 
 import { diffServers } from "../plan";
 import type { DesiredPool, DesiredServer } from "../plan/types";
-import { buildPool, isOurs, type Json, serverFromAvi, serverToAvi, sortServers } from "./objects";
+import { buildPool, type Json, serverFromAvi, serverToAvi, sortServers } from "./objects";
 import type { AviSession } from "./session";
 import { type Counter, callOpts, claim, findByName, isCovered, putMerged, type Scope } from "./store";
 import type { ServerChange, SyncPoolServersResult, VirtualServiceSpec } from "./types";
@@ -32,12 +32,15 @@ export function poolMatches(spec: VirtualServiceSpec, pool: DesiredPool, actual:
   return !changesServers(c) && actualServers.length === pool.servers.length && isCovered(actual, rest);
 }
 
-/** Pools carrying our markers whose names belong to this virtual service (`<vs name>-...`). */
-export async function listOurPools(s: AviSession, scope: Scope, vsName: string): Promise<Json[]> {
+/**
+ * Every pool whose name starts with `<vs name>-`, ours or not, in one paged list: the pools the spec names and
+ * any left over from ports the service no longer has. A longer service name can extend ours (web, web-x), so
+ * callers decide ownership by markers.
+ */
+export async function listPoolsOf(s: AviSession, scope: Scope, vsName: string): Promise<Json[]> {
   const params = { "name.contains": `${vsName}-`, include_name: true };
   const all = await s.list<Json>("pool", callOpts(scope, `pools of ${vsName}`, params));
-  // A longer service name can extend ours (web, web-x): the markers decide.
-  return all.filter((p) => String(p.name).startsWith(`${vsName}-`) && isOurs(p, scope));
+  return all.filter((p) => String(p.name).startsWith(`${vsName}-`));
 }
 
 /**

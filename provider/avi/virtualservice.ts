@@ -4,8 +4,8 @@
 // of ours that the VS no longer uses are deleted once the VS stops referring to them, so nothing is orphaned.
 
 import { virtualServiceName } from "../plan";
-import { buildPool, buildVirtualService, buildVsVip, type Json } from "./objects";
-import { listOurPools, poolMatches, serverChange, serversOf } from "./pools";
+import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json } from "./objects";
+import { listPoolsOf, poolMatches, serverChange, serversOf } from "./pools";
 import { uuidOfRef } from "./refs";
 import { checkSeGroup } from "./segroup";
 import type { AviSession } from "./session";
@@ -32,18 +32,21 @@ interface Found {
 
 async function readAll(s: AviSession, spec: VirtualServiceSpec): Promise<Found> {
   const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
-  const [vsvip, vs, ours] = await Promise.all([
+  const [vsvip, vs, named] = await Promise.all([
     findByName(s, spec, "vsvip", name),
     findByName(s, spec, "virtualservice", name),
-    listOurPools(s, spec, name),
+    listPoolsOf(s, spec, name),
   ]);
   const pools = new Map<string, Json>();
   for (const p of spec.pools) {
-    const hit = ours.find((o) => o.name === p.name) ?? (await findByName(s, spec, "pool", p.name));
+    // Planner names always start with the VS name; look a custom one up on its own.
+    const hit = p.name.startsWith(`${name}-`)
+      ? named.find((o) => o.name === p.name)
+      : await findByName(s, spec, "pool", p.name);
     if (hit) pools.set(p.name, hit);
   }
   const wanted = new Set(spec.pools.map((p) => p.name));
-  const orphans = ours.filter((o) => !wanted.has(String(o.name)));
+  const orphans = named.filter((o) => !wanted.has(String(o.name)) && isOurs(o, spec));
   return { name, pools, orphans, ...(vsvip ? { vsvip } : {}), ...(vs ? { vs } : {}) };
 }
 
