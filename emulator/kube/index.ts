@@ -81,7 +81,14 @@ export interface KubeEmulator extends KubeMutations {
 let sharedTls: Promise<TlsMaterial> | undefined;
 async function serverTls(dir: string, fresh: boolean): Promise<TlsMaterial> {
   if (fresh) return generateTls("kube-emulator", dir);
-  sharedTls ??= generateTls("kube-emulator", fs.mkdtempSync(path.join(os.tmpdir(), "kube-emulator-ca-")));
+  sharedTls ??= (async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "kube-emulator-ca-"));
+    try {
+      return await generateTls("kube-emulator", scratch);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  })();
   const tls = await sharedTls;
   const caFile = path.join(dir, "ca.crt");
   fs.writeFileSync(caFile, tls.caCert);
