@@ -250,6 +250,12 @@ export function createObjectApi(store: Store): ObjectApi {
     }
     if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
     const out = store.put(rt.resource, next, "MODIFIED");
+    if (out.metadata.deletionTimestamp && !out.metadata.finalizers?.length && rt.resource !== "pods") {
+      // The last finalizer is gone: the deletion that was waiting for it completes.
+      const gone = store.remove(rt.resource, out);
+      reconcile(rt, cur, undefined);
+      return gone;
+    }
     reconcile(rt, cur, out);
     return out;
   }
@@ -265,6 +271,7 @@ export function createObjectApi(store: Store): ObjectApi {
     const grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
     const keep =
       (options.graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
+    if (keep && cur.metadata.deletionTimestamp && cur.metadata.finalizers?.length) return cur;
     if (keep && !cur.metadata.deletionTimestamp) {
       // Finalizers, or a pod's grace period, keep the object marked for deletion until it is removed for good.
       const at = new Date(Date.now() + (options.graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");

@@ -267,3 +267,38 @@ describe("Kubernetes emulator REST semantics", () => {
     assert.ok(kube.requestLog.every((x) => x.bytes > 0));
   });
 });
+
+describe("Kubernetes emulator deletion with finalizers", () => {
+  let kube: KubeEmulator;
+  before(async () => {
+    kube = await startKubeEmulator();
+  });
+  after(async () => {
+    await kube.stop();
+  });
+
+  it("keeps an object with a finalizer marked for deletion until the finalizer is removed", async () => {
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "held", finalizers: ["example.com/hold"] },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+    };
+    assert.equal((await call(kube, "POST", "/api/v1/namespaces/default/services", { body: svc })).status, 201);
+    const del = await call(kube, "DELETE", "/api/v1/namespaces/default/services/held");
+    assert.equal(del.status, 200);
+    assert.ok(del.body.metadata.deletionTimestamp);
+    const again = await call(kube, "DELETE", "/api/v1/namespaces/default/services/held");
+    assert.ok(again.body.metadata.deletionTimestamp);
+    assert.equal((await call(kube, "GET", "/api/v1/namespaces/default/services/held")).status, 200);
+    await call(kube, "PATCH", "/api/v1/namespaces/default/services/held", {
+      body: { metadata: { finalizers: null } },
+      contentType: "application/merge-patch+json",
+    });
+    assert.equal((await call(kube, "GET", "/api/v1/namespaces/default/services/held")).status, 404);
+    const slices = kube
+      .list("endpointslices", "default")
+      .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "held");
+    assert.deepEqual(slices, [], "the service's slices go with it");
+  });
+});
