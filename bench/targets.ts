@@ -1,0 +1,49 @@
+// The issue's targets, judged from the rows of one run.
+import type { Report, Row, Target } from "./types";
+
+export const PLAN_MS = 2000;
+export const PLAN_MB = 200;
+export const PROVIDER_BYTES = 2048;
+
+function largest(rows: Row[]): number {
+  return Math.max(0, ...rows.map((r) => r.nodes));
+}
+
+export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): Target[] {
+  const rows = report.rows;
+  const top = largest(rows);
+  const at = top === 5000 ? "5,000 nodes" : `${top} nodes (quick run; the target is set for 5,000)`;
+  const plans = rows.filter((r) => r.resource === "routes" && r.step === "check" && r.nodes === top);
+  const nodeChanges = rows.filter((r) => r.resource === "routes" && r.step === "update-node");
+  const reads = rows.filter((r) => r.resource === "vs" && r.step === "check");
+  const { routes, virtualService } = report.providerSize;
+  return [
+    {
+      name: `routes planned for ${at} in ${PLAN_MS / 1000} s or less with ${PLAN_MB} MB or less`,
+      pass: plans.length > 0 && plans.every((r) => r.ms <= PLAN_MS && r.peakRssMB <= PLAN_MB),
+      detail: plans
+        .map((r) => `${r.scenario}: ${r.ms.toFixed(0)} ms, ${r.peakRssMB.toFixed(0)} MB peak, ${r.kubeCalls} API calls`)
+        .join("; "),
+    },
+    {
+      name: "a one-node change costs at most one read and one write to the controller",
+      pass: nodeChanges.length > 0 && nodeChanges.every((r) => r.aviReads <= 1 && r.aviWrites <= 1),
+      detail: nodeChanges
+        .map((r) => `${r.scenario}: ${r.aviReads} read, ${r.aviWrites} write (+${r.aviSession} login/logout)`)
+        .join("; "),
+    },
+    {
+      name: "reading one service's placement never lists every pod",
+      pass: reads.length > 0 && reads.every((r) => !r.kubeListedPods && !r.kubeAllSlices),
+      detail: reads
+        .filter((r) => r.services === 1)
+        .map((r) => `${r.scenario}: ${r.kubeCalls} API calls, ${(r.kubeBytes / 1024).toFixed(0)} KB, no pod list`)
+        .join("; "),
+    },
+    {
+      name: `serialized provider ${PROVIDER_BYTES / 1024} KB or less per resource`,
+      pass: routes > 0 && virtualService > 0 && routes <= PROVIDER_BYTES && virtualService <= PROVIDER_BYTES,
+      detail: `ClusterIpRoutes ${routes} B, ClusterIpVirtualService ${virtualService} B`,
+    },
+  ];
+}

@@ -1,0 +1,138 @@
+// What the bench's processes hand each other: a step for a child process to run, what the child reports back,
+// and the rows the run prints and writes to bench/results/latest.json.
+
+/** How a step's child process reaches the two emulators (through the byte-counting relay for the controller). */
+export interface Endpoints {
+  kubeconfigPath: string;
+  controller: string;
+  username: string;
+  password: string;
+  caCert: string;
+}
+
+export type StepKind =
+  | "routes.check"
+  | "routes.create"
+  | "routes.update"
+  | "routes.diff"
+  | "vs.check"
+  | "vs.create"
+  | "vs.update"
+  | "vs.diff"
+  | "ako.write"
+  | "provider.size";
+
+export interface StepTask {
+  kind: StepKind;
+  cluster: string;
+  endpoints?: Endpoints;
+  /** Services managed by the program (vs.* steps), in namespace "default". */
+  services?: string[];
+  /** Outputs of the previous apply (olds). */
+  outsFile?: string;
+  /** Checked inputs: written by check/update, read by create/diff. */
+  checkedFile?: string;
+  /** Where to write the new outputs. */
+  writeOutsFile?: string;
+  /** ako.write: the baseline writer's in-memory route-id prefixes per node, kept between events. */
+  akoIdsFile?: string;
+  /** ako.write: forget the route-id prefixes first, as an AKO restart does. */
+  akoRestart?: boolean;
+}
+
+/** What a child measured about itself. */
+export interface StepReport {
+  /** Wall time of the measured work, after modules and input files were loaded. */
+  ms: number;
+  /** CPU time (user + system) of the child during the measured work: the part of `ms` a busy machine does not inflate. */
+  cpuMs: number;
+  /** Sub-timings of the work (check, diff, apply), when it has parts. */
+  phases: Record<string, number>;
+  /** RSS when the measured work began (node, modules, inputs). */
+  baseRssMB: number;
+  /** The process's peak RSS (getrusage maxrss), so module loading counts too. */
+  peakRssMB: number;
+  info: Record<string, number | string | boolean>;
+}
+
+/** What the servers saw while a step ran. */
+export interface ServerCounts {
+  kubeCalls: number;
+  kubeBytes: number;
+  /** A request listed pods (any namespace, or cluster-wide). */
+  kubeListedPods: boolean;
+  /** A request listed EndpointSlices without a label selector. */
+  kubeAllSlices: boolean;
+  /** Controller API reads (GET /api/...) and writes (POST/PUT/PATCH/DELETE /api/...). */
+  aviReads: number;
+  aviWrites: number;
+  /** Login and logout requests. */
+  aviSession: number;
+  aviSentBytes: number;
+  aviReceivedBytes: number;
+}
+
+export interface ScenarioSpec {
+  /** A short label, e.g. "5000n default". */
+  label: string;
+  nodes: number;
+  pods: number;
+  /** Services the cluster has (pods are spread over them). */
+  clusterServices: number;
+  cni: "kubernetes" | "calico";
+  /** Calico /26 blocks per node. */
+  blocksPerNode: number;
+  /** How many of the services the program manages, one group each (empty: routes only). */
+  managed: number[];
+}
+
+export type Resource = "routes" | "ako-baseline" | "vs";
+export type StepName = "check" | "create" | "diff" | "update-node" | "update-pod" | "restart";
+
+export interface Row extends StepReport, ServerCounts {
+  scenario: string;
+  nodes: number;
+  pods: number;
+  cni: string;
+  resource: Resource;
+  /** For vs: how many services the program manages. */
+  services?: number;
+  step: StepName;
+}
+
+export interface Target {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGB: number;
+  node: string;
+  platform: string;
+  loadAverage: number[];
+}
+
+export interface Report {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  machine: Machine;
+  providerSize: { routes: number; virtualService: number; containsSecrets: boolean };
+  rows: Row[];
+  comparisons: Comparison[];
+  targets: Target[];
+}
+
+/** Our writer against the AKO-style baseline for one kind of change. */
+export interface Comparison {
+  scenario: string;
+  change: string;
+  ours: { calls: number; apiCalls: number; sentBytes: number };
+  baseline: { calls: number; apiCalls: number; sentBytes: number };
+  /** ours / baseline; null when the baseline wrote nothing. */
+  bytesRatio: number | null;
+  callsRatio: number | null;
+}

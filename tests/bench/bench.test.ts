@@ -1,0 +1,102 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Report, Row } from "../../bench/types";
+
+const BENCH = path.resolve(__dirname, "../../bench/index.js");
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BENCH, ...args], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("bench --quick", function () {
+  // Each step is a child process of its own; on a shared two-core machine that takes a while.
+  this.timeout(600_000);
+  let dir: string;
+  let out: { code: number; stdout: string; stderr: string };
+  let report: Report;
+
+  const row = (resource: string, step: string): Row => {
+    const r = report.rows.find((x) => x.resource === resource && x.step === step);
+    assert.ok(r, `no ${resource} ${step} row`);
+    return r;
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
+    out = await run(["--quick", "--out", path.join(dir, "latest.json")]);
+    report = JSON.parse(fs.readFileSync(path.join(dir, "latest.json"), "utf8"));
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("finishes (exit 0, or 1 when a target fails) and writes the JSON report", () => {
+    assert.ok(out.code === 0 || out.code === 1, `exit ${out.code}: ${out.stderr}`);
+    assert.equal(report.quick, true);
+    assert.ok(report.machine.cpus > 0 && report.machine.memoryGB > 0 && report.machine.node.startsWith("v"));
+    assert.ok(report.providerSize.routes > 0 && report.providerSize.virtualService > 0);
+  });
+
+  it("measures every step of ours and of the AKO-style baseline with time, memory and traffic", () => {
+    const steps = report.rows.map((r) => `${r.resource}:${r.step}`).sort();
+    assert.deepEqual(steps, [
+      "ako-baseline:create",
+      "ako-baseline:restart",
+      "ako-baseline:update-node",
+      "routes:check",
+      "routes:create",
+      "routes:diff",
+      "routes:update-node",
+      "routes:update-pod",
+      "vs:check",
+      "vs:create",
+      "vs:diff",
+      "vs:update-pod",
+    ]);
+    for (const r of report.rows) {
+      assert.ok(r.ms > 0 && r.cpuMs >= 0 && r.peakRssMB > 0, `${r.resource} ${r.step}: ${r.ms} ms ${r.peakRssMB} MB`);
+    }
+    const nodes = report.rows[0]?.nodes ?? 0;
+    assert.equal(row("routes", "check").info.routes, nodes);
+    assert.ok(row("routes", "check").kubeCalls > 0 && row("routes", "check").kubeBytes > 0);
+    for (const [resource, step] of [
+      ["routes", "create"],
+      ["routes", "update-node"],
+      ["ako-baseline", "create"],
+      ["ako-baseline", "update-node"],
+      ["ako-baseline", "restart"],
+    ]) {
+      const r = row(resource as string, step as string);
+      assert.equal(r.aviWrites, 1, `${resource} ${step} writes`);
+      assert.ok(r.aviSentBytes > 0, `${resource} ${step} bytes`);
+    }
+    assert.equal(row("routes", "update-node").info.routes, nodes + 1);
+    assert.equal(row("ako-baseline", "update-node").info.routes, nodes + 1);
+    assert.equal(row("routes", "update-pod").aviWrites, 0);
+    assert.equal(row("vs", "update-pod").info.changed, 1);
+    assert.ok(row("vs", "update-pod").aviWrites >= 1);
+  });
+
+  it("compares bytes and calls per change with the baseline", () => {
+    assert.equal(report.comparisons.length, 3);
+    const join = report.comparisons.find((c) => c.change === "one node joins");
+    assert.ok(join && join.bytesRatio !== null && join.bytesRatio > 0 && join.baseline.apiCalls === 2);
+  });
+
+  it("prints the table as it goes and PASS or FAIL for each target", () => {
+    assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
+    const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
+    assert.equal(lines.length, report.rows.length);
+    assert.equal(report.targets.length, 4);
+    for (const t of report.targets) {
+      assert.ok(out.stdout.includes(`${t.pass ? "PASS" : "FAIL"}  ${t.name}`), t.name);
+    }
+  });
+});
