@@ -35,16 +35,6 @@ export const ENV: Partial<Record<SettingKey, string>> = {
   caBundle: "AVI_CA_BUNDLE",
 };
 
-/** What the deserialized provider object carries between calls in the host process. */
-export interface Self {
-  settings?: Settings;
-}
-
-/** The provider's configure hook: keep the stack config for later calls (on the object, never in state). */
-export async function configure(self: Self, req: { config: { get(key: string): string | undefined } }): Promise<void> {
-  self.settings = settingsFromConfig(req.config);
-}
-
 export function settingsFromConfig(config: { get(key: string): string | undefined }): Settings {
   const out: Settings = {};
   for (const k of SETTING_KEYS) {

@@ -1,0 +1,33 @@
+// The methods of the ClusterIpRoutes provider (the prototype of routesProvider; see implementation.ts). One line
+// each: whatever they contain is copied into every resource's state when running from the repository.
+import type * as pulumi from "@pulumi/pulumi";
+import { implementationPath, type Self } from "./implementation";
+import type { RoutesOuts, RoutesProps } from "./props";
+
+type Ops = typeof import("./routesOps");
+type Connection = typeof import("./connection");
+const IMPL = implementationPath(__dirname);
+
+export async function configure(this: Self, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  this.settings = (require(`${IMPL}/connection`) as Connection).settingsFromConfig(req.config);
+}
+export function check(this: Self, _olds: RoutesProps, news: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).check(news as unknown as Record<string, unknown>, this.settings);
+}
+export function diff(this: Self, _id: string, olds: RoutesOuts, news: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).diff(olds, news);
+}
+export function create(this: Self, inputs: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).create(inputs, this.settings);
+}
+export function read(this: Self, id: string, props: RoutesOuts) {
+  return (require(`${IMPL}/routesOps`) as Ops).read(id, props, this.settings);
+}
+export function update(this: Self, id: string, _olds: RoutesOuts, news: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).update(id, news, this.settings);
+}
+function remove(this: Self, _id: string, props: RoutesOuts) {
+  return (require(`${IMPL}/routesOps`) as Ops).remove(props, this.settings);
+}
+// `delete` cannot name a function declaration, but it can name an export (the method the host calls).
+export { remove as delete };
