@@ -1,7 +1,8 @@
 // The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.29-1.33) and
 // @kubernetes/client-node 1.4 use unchanged. Only ever binds 127.0.0.1.
 //
-//   const kube = await startKubeEmulator({ topology?: file | objects?: KubeObject[], port?, token?, faults? });
+//   const kube = await startKubeEmulator({ topology?: file, objects?: KubeObject[], port?, token?, faults?,
+//                                          bookmarkIntervalMs?, freshCa?, dir? });
 //   kube.url, kube.kubeconfig (file path), kube.kubeconfigContent, kube.token, kube.caFile, kube.caCert
 //   kube.requestLog            every request: {method, path, query, status, bytes, accept, contentType, watch}
 //   kube.faults                live knobs: unauthorized/forbidden/expireContinue/tooManyRequests/serverError are
@@ -12,8 +13,12 @@
 //   kube.load(objects)         adds more objects (bulk, then one EndpointSlice derivation)
 //   await kube.stop()          closes watches and the server, removes the temporary directory
 //
-// Without topology or objects it serves the seed topology (fixtures/seed.yaml). EndpointSlices and v1 Endpoints
-// are derived from Services and Pods on every change; generateCluster() builds large synthetic clusters.
+// Without topology or objects it serves the seed topology (fixtures/seed.yaml; FIXTURES and fixturePath(name) name
+// the others). EndpointSlices and v1 Endpoints are derived from Services and Pods on every change.
+// generateCluster({nodes, services, podsPerService | pods, seed, cni?, calicoBlocksPerNode?, notReadyEvery?})
+// builds large deterministic clusters for startKubeEmulator({objects}). HTTP DELETE removes pods at once (no
+// kubelet); terminatePod() is the graceful path. Limits: no admission, RBAC, immutability checks or schemas;
+// strategic merge and server-side apply are approximations; legacy (not aggregated) discovery only.
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";

@@ -288,8 +288,13 @@ describe("Kubernetes emulator with the real kubectl", function () {
       });
 
       it("streams changes to a bounded get -w", async () => {
-        const watching = k(["get", "pods", "-w", "--request-timeout=3s"], true);
-        await new Promise((r) => setTimeout(r, 800));
+        const from = kube.requestLog.length;
+        const watching = k(["get", "pods", "-w", "--request-timeout=4s"], true);
+        // Change the pod only once kubectl's watch is open, whatever the machine's load.
+        const watchOpen = () =>
+          kube.requestLog.slice(from).some((e) => e.watch && e.path === "/api/v1/namespaces/default/pods");
+        for (let i = 0; i < 200 && !watchOpen(); i++) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(watchOpen(), "kubectl opened a watch");
         kube.setPodReady("default", "web-b", false);
         kube.setPodReady("default", "web-b", true);
         const out = (await watching).stdout;
