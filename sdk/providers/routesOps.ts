@@ -55,7 +55,8 @@ export async function check(
     nodeNetworks: (news.nodeNetworks as string[] | undefined) ?? [],
   };
   const failures = [...validateRoutes(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
-  if (failures.length > 0) return { inputs: props, failures };
+  // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
+  if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: { ...props, routes: UNKNOWN }, failures };
   return { inputs: jsonClean({ ...props, ...(await resolveRoutes(props, settings)) }), failures };
 }

@@ -75,7 +75,8 @@ export async function check(
     vip: news.vip as VirtualServiceProps["vip"],
   };
   const failures = [...validateVirtualService(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
-  if (failures.length > 0) return { inputs: props, failures };
+  // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
+  if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: { ...props, pools: UNKNOWN }, failures };
   const resolved = await resolvePools(props, settings);
   return {
