@@ -66,9 +66,10 @@ function candidates(
   labelSel: string | null,
   nodeName?: string,
 ) {
-  if (rt.resource === "endpointslices" && ns !== undefined && labelSel) {
+  if (rt.resource === "endpointslices" && labelSel) {
     const svc = equalityValue(parseLabelSelector(labelSel), SERVICE_NAME_LABEL);
-    if (svc !== undefined) return store.byIndex("endpointslices", "service", `${ns}/${svc}`);
+    if (svc !== undefined && ns !== undefined) return store.byIndex("endpointslices", "service", `${ns}/${svc}`);
+    if (svc !== undefined) return store.byIndex("endpointslices", "serviceName", svc);
   }
   if (rt.resource === "pods" && nodeName !== undefined && nodeName !== "") {
     const onNode = store.byIndex("pods", "node", nodeName);

@@ -45,6 +45,10 @@ export function defineIndexes(store: Store): void {
     Object.entries(p.metadata.labels ?? {}).map(([k, v]) => `${p.metadata.namespace}/${k}=${v}`),
   );
   store.defineIndex("pods", "node", (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+  store.defineIndex("endpointslices", "serviceName", (s) => {
+    const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
+    return svc ? [svc] : [];
+  });
   store.defineIndex("endpointslices", "service", (s) => {
     const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
     return svc ? [`${s.metadata.namespace}/${svc}`] : [];

@@ -78,6 +78,21 @@ describe("generateCluster", () => {
       assert.ok(eps.every((e: { targetRef: { name: string } }) => e.targetRef.name.startsWith("svc-00007-")));
     });
 
+    it("finds one service's slices across all namespaces too", async () => {
+      const r = await call(
+        kube,
+        "GET",
+        "/apis/discovery.k8s.io/v1/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dsvc-00012",
+      );
+      assert.deepEqual(
+        r.body.items.map(
+          (s: { metadata: { labels: Record<string, string> } }) => s.metadata.labels["kubernetes.io/service-name"],
+        ),
+        ["svc-00012"],
+      );
+      assert.equal(r.body.items[0].endpoints.length, 30);
+    });
+
     it("pages 1,200 pods in chunks of 500 without losing or repeating one", async () => {
       const names: string[] = [];
       let token = "";
