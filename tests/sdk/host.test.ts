@@ -77,7 +77,7 @@ describe("sdk providers in the real dynamic-provider host", function () {
     const held = (refreshed.properties.routes as { prefix: string }[]).map((x) => x.prefix);
     assert.deepEqual(held, ["192.168.101.0/24"], "refresh reports what the controller holds");
     assert.deepEqual(
-      ((refreshed.inputs ?? {}).routes as { prefix: string }[]).map((x) => x.prefix),
+      (refreshed.inputs?.routes as { prefix: string }[] | undefined)?.map((x) => x.prefix),
       held,
     );
 
