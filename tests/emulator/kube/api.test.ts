@@ -14,7 +14,9 @@ const podBody = (name: string, labels: Record<string, string> = { app: "web" }) 
   },
 });
 
-describe("Kubernetes emulator REST semantics", () => {
+describe("Kubernetes emulator REST semantics", function () {
+  // The first emulator in a process generates its CA, which takes seconds on a loaded machine.
+  this.timeout(60_000);
   let kube: KubeEmulator;
   beforeEach(async () => {
     kube = await startKubeEmulator({ bookmarkIntervalMs: 50 });
@@ -268,7 +270,9 @@ describe("Kubernetes emulator REST semantics", () => {
   });
 });
 
-describe("Kubernetes emulator deletion with finalizers", () => {
+describe("Kubernetes emulator deletion with finalizers", function () {
+  // The first emulator in a process generates its CA, which takes seconds on a loaded machine.
+  this.timeout(60_000);
   let kube: KubeEmulator;
   before(async () => {
     kube = await startKubeEmulator();

@@ -9,7 +9,7 @@ import { seedWithCniObjects } from "./helpers";
 const k8s = require("@kubernetes/client-node") as typeof K8s;
 
 describe("Kubernetes emulator with @kubernetes/client-node 1.4", function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let kube: KubeEmulator;
   let kc: K8s.KubeConfig;
 

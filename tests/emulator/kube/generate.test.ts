@@ -4,7 +4,9 @@ import * as assert from "node:assert/strict";
 import { generateCluster, type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { call } from "./helpers";
 
-describe("generateCluster", () => {
+describe("generateCluster", function () {
+  // The first emulator in a process generates its CA, which takes seconds on a loaded machine.
+  this.timeout(60_000);
   it("is deterministic for a seed and differs for another seed", () => {
     const a = generateCluster({ nodes: 20, services: 5, podsPerService: 8, seed: 42 });
     const b = generateCluster({ nodes: 20, services: 5, podsPerService: 8, seed: 42 });

@@ -13,7 +13,9 @@ const sliceEndpoints = (kube: KubeEmulator) =>
 
 const inCidr = (ip: string, prefix: string) => ip.startsWith(prefix);
 
-describe("Kubernetes emulator mutation helpers", () => {
+describe("Kubernetes emulator mutation helpers", function () {
+  // The first emulator in a process generates its CA, which takes seconds on a loaded machine.
+  this.timeout(60_000);
   let kube: KubeEmulator;
   afterEach(async () => {
     await kube.stop();

@@ -21,7 +21,9 @@ const endpoints = (kube: KubeEmulator) =>
     ])
     .sort();
 
-describe("Kubernetes emulator fixtures and EndpointSlice derivation", () => {
+describe("Kubernetes emulator fixtures and EndpointSlice derivation", function () {
+  // The first emulator in a process generates its CA, which takes seconds on a loaded machine.
+  this.timeout(60_000);
   let kube: KubeEmulator | undefined;
   afterEach(async () => {
     await kube?.stop();
