@@ -199,6 +199,7 @@ describe("reliability: bad-input catalogue", function () {
     }
     report({
       campaign: "bad-input catalogue",
+      unit: "inputs",
       schedules: CASES.length,
       converged: CASES.length - new Set(problems.map((p) => p.split(":")[0])).size,
       orphans: 0,

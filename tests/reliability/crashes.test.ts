@@ -200,6 +200,7 @@ describe("reliability: crash campaign (kill -9 of the provider host at each writ
     }
     report({
       campaign: "crash campaign",
+      unit: "kills",
       schedules: chosen.length,
       converged: chosen.length - failures.length,
       orphans,

@@ -56,6 +56,8 @@ export function rng(seed: number): Rng {
 
 export interface Summary {
   campaign: string;
+  /** What was counted: "schedules" unless a campaign counts kills, inputs or artifacts. */
+  unit?: string;
   schedules: number;
   converged: number;
   orphans: number;
@@ -70,7 +72,7 @@ const summaries: Summary[] = [];
 /** The campaign's one line, e.g. `fault campaign: 500 schedules, 500 converged, 0 orphans, 0 foreign changes`. */
 export function summaryLine(s: Summary): string {
   const extra = Object.entries(s.extra ?? {}).map(([k, v]) => `, ${v} ${k}`);
-  return `${s.campaign}: ${s.schedules} schedules, ${s.converged} converged, ${s.orphans} orphans, ${s.foreignChanges} foreign changes, ${s.secretsFound} secrets found${extra.join("")}`;
+  return `${s.campaign}: ${s.schedules} ${s.unit ?? "schedules"}, ${s.converged} converged, ${s.orphans} orphans, ${s.foreignChanges} foreign changes, ${s.secretsFound} secrets found${extra.join("")}`;
 }
 
 export function report(s: Summary): void {
