@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { runStep } from "./child";
 import { type Controller, type ScenarioEnv, startScenario } from "./cluster";
 import { scenarios } from "./scenarios";
+import { summaryMarkdown } from "./summary";
 import { comparisonLine, header, line } from "./table";
 import { evaluateTargets } from "./targets";
 import type { Comparison, Machine, Report, Resource, Row, ScenarioSpec, StepName, StepTask } from "./types";
@@ -92,6 +93,7 @@ function compare(scenario: string, change: string, ours: Row, baseline: Row): Co
     ours: o,
     baseline: b,
     bytesRatio: b.sentBytes > 0 ? o.sentBytes / b.sentBytes : null,
+    apiCallsRatio: b.apiCalls > 0 ? o.apiCalls / b.apiCalls : null,
     callsRatio: b.calls > 0 ? o.calls / b.calls : null,
   };
 }
@@ -267,7 +269,11 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === "--summary") {
+  // Renders the markdown summary of an earlier run: `node dist/bench/index.js --summary bench/results/latest.json`.
+  const file = process.argv[3] ?? defaultOut();
+  process.stdout.write(`${summaryMarkdown(JSON.parse(fs.readFileSync(file, "utf8")) as Report)}\n`);
+} else if (require.main === module) {
   runBench(parseArgs(process.argv.slice(2))).then(
     (report) => {
       process.exitCode = report.targets.every((t) => t.pass) ? 0 : 1;

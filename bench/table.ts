@@ -61,6 +61,6 @@ export function comparisonLine(c: Comparison): string {
   return (
     `${c.scenario.padEnd(15)} ${c.change.padEnd(40)} ours ${c.ours.apiCalls} api + ${c.ours.calls - c.ours.apiCalls} login calls, ` +
     `${kb(c.ours.sentBytes)} KB sent | AKO-style ${c.baseline.apiCalls} api calls, ${kb(c.baseline.sentBytes)} KB sent | ` +
-    `bytes ${ratio(c.bytesRatio)}, calls ${ratio(c.callsRatio)}`
+    `ours/AKO: bytes ${ratio(c.bytesRatio)}, api calls ${ratio(c.apiCallsRatio)}, all calls ${ratio(c.callsRatio)}`
   );
 }

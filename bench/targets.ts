@@ -36,8 +36,11 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
       name: "reading one service's placement never lists every pod",
       pass: reads.length > 0 && reads.every((r) => !r.kubeListedPods && !r.kubeAllSlices),
       detail: reads
-        .filter((r) => r.services === 1)
-        .map((r) => `${r.scenario}: ${r.kubeCalls} API calls, ${(r.kubeBytes / 1024).toFixed(0)} KB, no pod list`)
+        .filter((r) => r.services === Math.min(...reads.map((x) => x.services ?? 0)) && r.nodes === top)
+        .map(
+          (r) =>
+            `${r.scenario} (${r.pods} pods): ${r.ms.toFixed(0)} ms, ${r.peakRssMB.toFixed(0)} MB peak, ${r.kubeCalls} API calls, ${(r.kubeBytes / 1024).toFixed(0)} KB${r.kubeListedPods || r.kubeAllSlices ? ", LISTED ALL" : ", no pod list"}`,
+        )
         .join("; "),
     },
     {

@@ -132,7 +132,8 @@ export interface Comparison {
   change: string;
   ours: { calls: number; apiCalls: number; sentBytes: number };
   baseline: { calls: number; apiCalls: number; sentBytes: number };
-  /** ours / baseline; null when the baseline wrote nothing. */
+  /** ours / baseline (bytes sent; API calls; every request, logins included); null when the baseline sent none. */
   bytesRatio: number | null;
+  apiCallsRatio: number | null;
   callsRatio: number | null;
 }

@@ -90,6 +90,15 @@ describe("bench --quick", function () {
     assert.ok(join && join.bytesRatio !== null && join.bytesRatio > 0 && join.baseline.apiCalls === 2);
   });
 
+  it("renders a markdown summary of the JSON report for the README", async () => {
+    const summary = await run(["--summary", path.join(dir, "latest.json")]);
+    assert.equal(summary.code, 0, summary.stderr);
+    assert.match(summary.stdout, /^\| cluster \| routes \| check ms /m);
+    assert.match(summary.stdout, /^\| 10n default, 300 pods \| 10 \| /m);
+    assert.match(summary.stdout, /^\| 10n default, 300 pods \| 2 \| /m);
+    for (const t of report.targets) assert.ok(summary.stdout.includes(`| ${t.name} | ${t.pass ? "PASS" : "FAIL"} |`));
+  });
+
   it("prints the table as it goes and PASS or FAIL for each target", () => {
     assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
     const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
