@@ -134,7 +134,10 @@ export function createObjectApi(store: Store): ObjectApi {
 
   const writer: SliceWriter = {
     create: (resource, obj) => create(byResource(resource), obj, obj.metadata.namespace, { keepStatus: true }),
-    replace: (resource, obj) => store.put(resource, obj, "MODIFIED"),
+    replace: (resource, obj) => {
+      const generation = obj.metadata.generation === undefined ? undefined : obj.metadata.generation + 1;
+      store.put(resource, { ...obj, metadata: { ...obj.metadata, generation } }, "MODIFIED");
+    },
     remove: (resource, obj) => store.remove(resource, obj),
   };
 
@@ -197,8 +200,8 @@ export function createObjectApi(store: Store): ObjectApi {
     delete m.resourceVersion;
     if (!options.keepStatus) delete m.deletionTimestamp;
     delete m.managedFields;
-    if (rt.resource !== "pods" && rt.resource !== "namespaces" && obj.spec && rt.resource !== "nodes")
-      m.generation ??= 1;
+    // Of the served types, only EndpointSlices and custom resources carry a generation.
+    if (rt.crd || rt.resource === "endpointslices") m.generation ??= 1;
     if (!options.keepStatus && rt.resource === "pods") obj.status = { phase: "Pending", qosClass: "BestEffort" };
     if (!options.keepStatus && rt.resource === "services") obj.status = { loadBalancer: {} };
     if (rt.resource === "namespaces") obj.status ??= { phase: "Active" };
@@ -245,11 +248,12 @@ export function createObjectApi(store: Store): ObjectApi {
       }
       // Status changes only through /status; "*" (helpers only, never reachable over HTTP) writes both at once.
       if (rt.subresources?.includes("status") && subresource !== "*") next.status = cur.status;
-      if (cur.metadata.generation !== undefined) {
-        const changed = JSON.stringify(cur.spec) !== JSON.stringify(next.spec);
-        next.metadata.generation = cur.metadata.generation + (changed ? 1 : 0);
-      }
       applyDefaults(rt, next);
+      if (cur.metadata.generation !== undefined) {
+        // Any change outside metadata and status is a new generation.
+        const body = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined });
+        next.metadata.generation = cur.metadata.generation + (body(cur) !== body(next) ? 1 : 0);
+      }
       validate(rt, next);
     }
     if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
