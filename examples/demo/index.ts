@@ -150,6 +150,9 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   heading(4, "What the controller holds (read back over its REST API)");
   const seeded = await readControllerView(session);
   printView(seeded, names, cluster);
+  if (!seeded.virtualServices.some((v) => v.cluster === cluster)) {
+    throw new Error(`up finished, but the controller holds no virtual service of cluster ${cluster}.`);
+  }
   const pictures = writeTopology(opts.outDir, "demo-topology", seeded, names);
 
   heading(5, `A pod moves: ${MOVED_POD} to ${MOVE_TO}`);

@@ -1,0 +1,169 @@
+// `npm run demo` end to end, as a user runs it (the compiled driver in its own process), with the engine-protocol
+// harness so that no Pulumi CLI or network is needed: it must exit 0 having shown the seed's pool and routes, the
+// moved pod, and a destroy that leaves the foreign route; and it must leave nothing running, Ctrl-C included.
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const DEMO = path.join(ROOT, "dist/examples/demo/index.js");
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the demo; `onOutput` sees the output so far and may signal the process. */
+function runDemo(
+  args: string[],
+  onOutput?: (out: string, send: (s: NodeJS.Signals) => void) => void,
+): Promise<Finished> {
+  const env = { ...process.env };
+  delete env.AVI_K8S_DEMO_ENGINE;
+  delete env.AVI_K8S_DEMO_OUT;
+  const p = spawn(process.execPath, [DEMO, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  p.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    onOutput?.(stdout, (s) => p.kill(s));
+  });
+  p.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => p.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** The lines of one numbered section ("== 4. ...") of the demo's output. */
+function section(out: string, n: number): string[] {
+  const lines = out.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`== ${n}.`));
+  assert.ok(start >= 0, `section ${n} is printed`);
+  const end = lines.findIndex((l, i) => i > start && l.startsWith("== "));
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const s = net.connect(Number(port), hostname);
+    s.once("connect", () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once("error", () => resolve(true));
+  });
+}
+
+/** What the demo started: the emulators' URLs and the provider host's process id. */
+function started(out: string): { urls: string[]; hostPid: number } {
+  const urls = [...out.matchAll(/emulator: (https:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1] as string);
+  const pid = Number(/dynamic-provider host: process (\d+)/.exec(out)?.[1] ?? 0);
+  return { urls, hostPid: pid };
+}
+
+describe("npm run demo", function () {
+  this.timeout(180_000);
+  let out: string;
+
+  before(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "avi-k8s-demo-test-"));
+  });
+  after(() => {
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it("runs the seed scenario end to end through the harness and exits 0 with nothing left running", async () => {
+    const run = await runDemo(["--engine", "harness", "--out", out]);
+    assert.equal(run.code, 0, `the demo failed:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /engine-protocol harness/);
+
+    const seeded = section(run.stdout, 4);
+    const servers = seeded.filter((l) => / -> 192\.168\.\d+\.\d+:8080 +on node\d/.test(l));
+    assert.equal(servers.length, 4, seeded.join("\n"));
+    for (const [pod, ip, node] of [
+      ["web-a", "192.168.101.13", "node1"],
+      ["web-b", "192.168.101.22", "node1"],
+      ["web-c", "192.168.102.17", "node2"],
+      ["web-d", "192.168.102.36", "node2"],
+    ]) {
+      assert.ok(
+        servers.some((l) => l.includes(pod) && l.includes(`${ip}:8080`) && l.includes(node)),
+        `${pod} on ${node}`,
+      );
+    }
+    const ours = seeded.filter((l) => l.includes("clustername=demo"));
+    assert.equal(ours.length, 2, seeded.join("\n"));
+    assert.match(ours.join("\n"), /192\.168\.101\.0\/24 +-> 10\.100\.1\.101/);
+    assert.match(ours.join("\n"), /192\.168\.102\.0\/24 +-> 10\.100\.1\.102/);
+
+    const moved = section(run.stdout, 5).join("\n");
+    assert.match(moved, /unchanged avi-k8s:ClusterIpRoutes/, "a pod move changes no route");
+    assert.match(moved, /- server \S+: web-a 192\.168\.101\.13:8080 on node1/, "preview shows the old server going");
+    assert.match(moved, /\+ server \S+: web-a 192\.168\.102\.\d+:8080 on node2/, "and the new one coming");
+    const changed = moved.slice(moved.indexOf("changed on the controller:"));
+    assert.match(changed, /- server .*web-a +-> 192\.168\.101\.13:8080 +on node1/);
+    assert.match(changed, /\+ server .*web-a +-> 192\.168\.102\.\d+:8080 +on node2/);
+    assert.equal(changed.split("\n").filter((l) => /^ {2}[-+] /.test(l)).length, 2, "only web-a changed");
+
+    const destroyed = section(run.stdout, 6).join("\n");
+    assert.match(
+      destroyed,
+      /after: +0 virtual service\(s\), 0 pool\(s\), 0 VsVip\(s\); VRF global: 0 route\(s\) of cluster demo, 1 other/,
+    );
+    assert.match(destroyed, /left in VRF global: 10\.200\.0\.0\/16 via 10\.100\.1\.1/);
+
+    const mermaid = fs.readFileSync(path.join(out, "demo-topology.mmd"), "utf8");
+    assert.match(mermaid, /^flowchart LR/);
+    for (const name of ["web-a", "web-d", "node1", "node2", "192.168.102.0/24"])
+      assert.ok(mermaid.includes(name), name);
+    assert.match(
+      fs.readFileSync(path.join(out, "demo-topology.svg"), "utf8"),
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+    );
+    assert.match(fs.readFileSync(path.join(out, "demo-topology-moved.mmd"), "utf8"), /web-a<br\/>192\.168\.102\./);
+
+    const { urls, hostPid } = started(run.stdout);
+    assert.equal(urls.length, 2);
+    assert.ok(hostPid > 0);
+    assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
+    for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
+  });
+
+  it("Ctrl-C stops the emulators and the provider host and exits 130", async () => {
+    let sent = false;
+    const run = await runDemo(["--engine", "harness", "--out", out], (text, send) => {
+      if (!sent && text.includes("== 3.")) {
+        sent = true;
+        send("SIGINT");
+      }
+    });
+    assert.ok(sent, `the demo never reached its first engine step:\n${run.stdout}\n${run.stderr}`);
+    assert.equal(run.code, 130, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /interrupted \(SIGINT\)/);
+    const { urls, hostPid } = started(run.stdout);
+    assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
+    for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
+  });
+
+  it("refuses an unknown engine with its usage, before starting anything", async () => {
+    const run = await runDemo(["--engine", "terraform"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--engine must be auto, cli or harness/);
+    assert.equal(run.stdout, "");
+  });
+});
