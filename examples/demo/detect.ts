@@ -49,11 +49,11 @@ export async function detectEngine(
     if (v) return { kind: "cli", cli: { command: npx, version: v, how: `through the npm package ${PULUMI_NPM}` } };
     return {
       kind: "harness",
-      reason: `no Pulumi CLI on PATH, and \`npx ${PULUMI_NPM} version\` could not fetch one`,
+      reason: `none on PATH, and \`npx ${PULUMI_NPM} version\` could not fetch one`,
     };
   }
   return {
     kind: "harness",
-    reason: `no Pulumi CLI on PATH, and no internet access to fetch one with \`npx ${PULUMI_NPM}\``,
+    reason: `none on PATH, and no internet access to fetch one with \`npx ${PULUMI_NPM}\``,
   };
 }

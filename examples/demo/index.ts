@@ -126,7 +126,7 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   const detection = await detectEngine(opts.engine);
   if (detection.kind === "harness" && opts.engine === "cli") throw new Error(`--engine cli: ${detection.reason}.`);
   if (detection.kind === "harness" && opts.engine === "auto") {
-    say(`  No Pulumi CLI: ${detection.reason}; running the same program through the engine-protocol harness.`);
+    say(`  Pulumi CLI: ${detection.reason}; running the same program through the engine-protocol harness instead.`);
   }
   const config = {
     "avi-k8s:controller": avi.url,
