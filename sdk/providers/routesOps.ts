@@ -57,7 +57,7 @@ export async function check(
   const failures = [...validateRoutes(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
-  if (isUnknown(props)) return { inputs: { ...props, routes: UNKNOWN }, failures };
+  if (isUnknown(props)) return { inputs: jsonClean({ ...props, routes: UNKNOWN }), failures };
   return { inputs: jsonClean({ ...props, ...(await resolveRoutes(props, settings)) }), failures };
 }
 

@@ -77,7 +77,7 @@ export async function check(
   const failures = [...validateVirtualService(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
-  if (isUnknown(props)) return { inputs: { ...props, pools: UNKNOWN }, failures };
+  if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
   const resolved = await resolvePools(props, settings);
   return {
     inputs: jsonClean({ ...props, pools: resolved.pools, conflicts: resolved.conflicts }),
