@@ -169,6 +169,35 @@ describe("sdk providers in the real dynamic-provider host", function () {
     assert.equal(gone.id, "", "an empty id tells the engine the object is gone");
   });
 
+  it("takes the connection from AVI_* and KUBECONFIG when neither args nor stack config give it", async () => {
+    const env = {
+      AVI_CONTROLLER: lab.avi.url,
+      AVI_USERNAME: lab.avi.username,
+      AVI_PASSWORD: lab.avi.password,
+      AVI_TENANT: "admin",
+      AVI_CA_BUNDLE: lab.avi.caFile ?? "",
+      KUBECONFIG: lab.kube.kubeconfig,
+    };
+    const envHost = await startProviderHost({ cwd: ROOT, cleanEnv: true, env });
+    try {
+      await envHost.configure({});
+      const r = { type: ROUTES_TYPE, name: "from-env" };
+      const checked = await envHost.check({ ...r, news: { __provider: routesCode, cluster: "c5" } });
+      assert.deepEqual(checked.failures, []);
+      for (const k of ["controller", "username", "password"]) assert.equal(checked.inputs[k], undefined, k);
+      const created = await envHost.create({ ...r, properties: checked.inputs });
+      assert.equal(controllerRoutes(lab).filter((x) => x.endsWith("(clustername=c5)")).length, 2);
+      assert.ok(!JSON.stringify(created.properties).includes(lab.avi.password), "environment values stay out of state");
+      await envHost.delete({ ...r, id: created.id, properties: created.properties });
+      assert.deepEqual(
+        controllerRoutes(lab).filter((x) => x.endsWith("(clustername=c5)")),
+        [],
+      );
+    } finally {
+      await envHost.stop();
+    }
+  });
+
   it("preview-shaped check and diff with unknown inputs do no I/O", async () => {
     const before = requestCount(lab);
     const routes = await host.check({
