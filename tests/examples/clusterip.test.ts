@@ -81,4 +81,34 @@ describe("examples/clusterip", function () {
     assert.deepEqual(poolServers(sites.avi), SEED_SERVERS);
     assert.deepEqual(run.result.conflicts, []);
   });
+
+  it("pointed at the emulators by AVI_* environment variables alone, it makes the same objects", async () => {
+    const fresh = await startSites();
+    const env = {
+      AVI_CONTROLLER: fresh.avi.url,
+      AVI_USERNAME: fresh.avi.username,
+      AVI_PASSWORD: fresh.avi.password,
+      AVI_CA_BUNDLE: fresh.avi.caFile ?? "",
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      withConfig({});
+      // Only the cluster is named in stack config here; the controller comes from the environment.
+      const run = await runProgram(() => clusterIpProgram(), {
+        project: PROJECT,
+        miniEngine: true,
+        config: { "avi-k8s:kubeconfigPath": fresh.kube.kubeconfig },
+      });
+      assert.equal(run.result.vip, "10.10.10.50");
+      assert.deepEqual(clusterRoutes(fresh.avi, "demo"), SEED_ROUTES);
+      assert.deepEqual(poolServers(fresh.avi), SEED_SERVERS);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await fresh.stop();
+    }
+  });
 });
