@@ -14,7 +14,7 @@ import { type Detection, detectEngine } from "./detect";
 import type { DemoEngine } from "./engine";
 import { type ClusterNames, countsLine, formatView, viewDifference } from "./format";
 import { startHarnessEngine } from "./harness";
-import { type DemoOptions, parseOptions } from "./options";
+import { type DemoOptions, parseOptions, USAGE } from "./options";
 import { startCliEngine } from "./pulumiCli";
 import { buildTopology, toMermaid, toSvg } from "./topology";
 import { clusterRoutes, type ControllerView, readControllerView } from "./view";
@@ -198,6 +198,10 @@ async function main(): Promise<number> {
   let opts: DemoOptions;
   try {
     opts = parseOptions(process.argv.slice(2), process.env, process.cwd());
+    if (opts.help) {
+      say(USAGE);
+      return 0;
+    }
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;

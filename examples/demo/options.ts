@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { EngineChoice } from "./detect";
 
 export interface DemoOptions {
+  help?: boolean;
   engine: EngineChoice;
   /** Where the topology picture is written. */
   outDir: string;
@@ -24,6 +25,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, cwd: string
       if (v === undefined) throw new Error(`${a} needs a value.\n${USAGE}`);
       return v;
     };
+    if (a === "--help" || a === "-h") return { help: true, engine: "auto", outDir: path.resolve(cwd, out) };
     if (a === "--engine") engine = value();
     else if (a?.startsWith("--engine=")) engine = a.slice("--engine=".length);
     else if (a === "--out") out = value();
