@@ -2,6 +2,7 @@
 // functions, never at the top of a module and never kept in a closure: the SDK's providers are serialized by
 // Pulumi, and a captured copy of the library costs 269 KB per resource (shared/research/k8s.md §2.2).
 import type * as http from "node:http";
+import * as https from "node:https";
 import { KubeReadError } from "./errors";
 
 /** Where the kubeconfig comes from. With none of these, the default rules apply: $KUBECONFIG, then ~/.kube/config. */
@@ -87,6 +88,14 @@ export async function resolveConnection(conn: KubeConnection): Promise<ResolvedC
       );
     }
     options.agent = undefined;
+  }
+  // The library's agent opens a new TLS connection per request; a paged list of 5,000 nodes or 20,000 Calico
+  // blocks is tens of requests, so reuse one. Only a plain https.Agent is rebuilt (same TLS options): proxy agents
+  // are left as the library made them. KubeClient.close() destroys the agent and its idle sockets.
+  const agent = options.agent;
+  if (agent instanceof https.Agent && agent.constructor === https.Agent) {
+    const tlsOptions = (agent as https.Agent & { options: https.AgentOptions }).options;
+    if (!tlsOptions.keepAlive) options.agent = new https.Agent({ ...tlsOptions, keepAlive: true });
   }
   return { server, options };
 }
