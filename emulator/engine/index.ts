@@ -12,6 +12,14 @@ export {
   startProviderHost,
 } from "./host";
 export {
+  CheckFailures,
+  createStack,
+  type Operation,
+  type PreviewStep,
+  type ResourceState,
+  type Stack,
+} from "./stack";
+export {
   CheckFailedError,
   type LoadedProvider,
   loadProvider,
