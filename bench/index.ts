@@ -235,6 +235,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     `pulumi-avi-k8s bench${opts.quick ? " (quick)" : ""}: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGB} GB, node ${m.node}, load ${m.loadAverage.join(" ")}`,
   );
   try {
+    await runStep({ kind: "warmup", cluster: CLUSTER }, () => undefined);
     const size = await runStep({ kind: "provider.size", cluster: CLUSTER }, () => undefined);
     const providerSize = {
       routes: Number(size.info.routes),

@@ -257,6 +257,7 @@ async function main(task: StepTask): Promise<StepReport> {
       .catch(() => undefined);
   }
   const loadMs = Math.round(performance.now() - t);
+  if (task.kind === "warmup") return { ms: loadMs, cpuMs: 0, phases: {}, baseRssMB: 0, peakRssMB: peakMB(), info: {} };
   const work = task.kind.startsWith("routes.")
     ? routesWork(task, routesProvider as unknown as Provider)
     : task.kind.startsWith("vs.")

@@ -20,7 +20,9 @@ export type StepKind =
   | "vs.update"
   | "vs.diff"
   | "ako.write"
-  | "provider.size";
+  | "provider.size"
+  /** Loads what every step loads, so the first measured step does not pay for a cold disk cache. */
+  | "warmup";
 
 export interface StepTask {
   kind: StepKind;
