@@ -219,6 +219,16 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // An error thrown outside the awaited chain (e.g. inside a Pulumi Output callback) would end the process without
+  // cleanup and leave the provider host running: stop everything first.
+  const onCrash = (e: unknown) => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    void cleanup.run().finally(() => process.exit(1));
+  };
+  process.on("uncaughtException", onCrash);
+  process.on("unhandledRejection", onCrash);
   try {
     await runDemo(opts, cleanup);
     await cleanup.run();
@@ -233,6 +243,8 @@ async function main(): Promise<number> {
     if (!interrupted) {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("uncaughtException", onCrash);
+      process.off("unhandledRejection", onCrash);
     }
   }
 }

@@ -22,11 +22,16 @@ interface Finished {
 function runDemo(
   args: string[],
   onOutput?: (out: string, send: (s: NodeJS.Signals) => void) => void,
+  nodeArgs: string[] = [],
 ): Promise<Finished> {
   const env = { ...process.env };
   delete env.AVI_K8S_DEMO_ENGINE;
   delete env.AVI_K8S_DEMO_OUT;
-  const p = spawn(process.execPath, [DEMO, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(process.execPath, [...nodeArgs, DEMO, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   p.stdout.on("data", (d: Buffer) => {
@@ -156,6 +161,32 @@ describe("npm run demo", function () {
     assert.equal(run.code, 130, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /interrupted \(SIGINT\)/);
     const { urls, hostPid } = started(run.stdout);
+    assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
+    for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
+  });
+
+  it("an error thrown outside the demo's own steps still stops everything and exits 1", async () => {
+    // Preloaded into the demo's process: once the engine runs, throw from a callback nobody awaits, as a failing
+    // Pulumi Output callback would.
+    const inject = path.join(out, "inject-crash.js");
+    fs.writeFileSync(
+      inject,
+      `const write = process.stdout.write.bind(process.stdout);
+let fired = false;
+process.stdout.write = (chunk, ...rest) => {
+  if (!fired && String(chunk).includes("== 3.")) {
+    fired = true;
+    setImmediate(() => { throw new Error("injected crash"); });
+  }
+  return write(chunk, ...rest);
+};
+`,
+    );
+    const run = await runDemo(["--engine", "harness", "--out", out], undefined, ["-r", inject]);
+    assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /demo failed: injected crash/);
+    const { urls, hostPid } = started(run.stdout);
+    assert.ok(hostPid > 0);
     assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
     for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
   });
