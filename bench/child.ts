@@ -10,11 +10,11 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function runStep(task: StepTask, onMark: () => void): Promise<StepReport> {
+export function runStep(task: StepTask, onMark: () => void, execArgv: string[] = []): Promise<StepReport> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, "step.js"), [], {
       env: cleanEnv(),
-      execArgv: [],
+      execArgv,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
     let stderr = "";

@@ -222,10 +222,14 @@ async function akoWork(task: StepTask): Promise<Work> {
   };
 }
 
-async function providerSize(): Promise<StepReport["info"]> {
+/** `packageDir`: the package as a consumer's node_modules holds it (the child runs with --preserve-symlinks). */
+async function providerSize(packageDir: string | undefined): Promise<StepReport["info"]> {
   const { serializeProvider } = await import("../emulator/engine");
-  const { routesProvider } = await import("../sdk/providers/routes");
-  const { virtualServiceProvider } = await import("../sdk/providers/virtualService");
+  const sdk = packageDir ? `${packageDir}/dist/sdk/providers` : "../sdk/providers";
+  const { routesProvider } = require(`${sdk}/routes`) as typeof import("../sdk/providers/routes");
+  const { virtualServiceProvider } = require(
+    `${sdk}/virtualService`,
+  ) as typeof import("../sdk/providers/virtualService");
   const r = await serializeProvider(routesProvider);
   const v = await serializeProvider(virtualServiceProvider);
   return { routes: r.bytes, virtualService: v.bytes, containsSecrets: r.containsSecrets || v.containsSecrets };
@@ -234,7 +238,7 @@ async function providerSize(): Promise<StepReport["info"]> {
 async function main(task: StepTask): Promise<StepReport> {
   if (task.kind === "provider.size") {
     const t0 = performance.now();
-    const info = await providerSize();
+    const info = await providerSize(task.packageDir);
     return {
       ms: performance.now() - t0,
       cpuMs: cpuMs(process.cpuUsage()),

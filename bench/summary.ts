@@ -60,7 +60,8 @@ export function summaryMarkdown(report: Report): string {
   for (const t of report.targets) out.push(`| ${t.name} | ${t.pass ? "PASS" : "FAIL"} | ${t.detail} |`);
   out.push(
     "",
-    `Serialized provider per resource: ClusterIpRoutes ${report.providerSize.routes} B, ClusterIpVirtualService ${report.providerSize.virtualService} B.`,
+    `Serialized provider per resource with the package installed: ClusterIpRoutes ${report.providerSize.routes} B, ` +
+      `ClusterIpVirtualService ${report.providerSize.virtualService} B.`,
   );
   return out.join("\n");
 }

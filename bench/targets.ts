@@ -54,7 +54,9 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
     {
       name: `serialized provider ${PROVIDER_BYTES / 1024} KB or less per resource`,
       pass: routes > 0 && virtualService > 0 && routes <= PROVIDER_BYTES && virtualService <= PROVIDER_BYTES,
-      detail: `ClusterIpRoutes ${routes} B, ClusterIpVirtualService ${virtualService} B`,
+      detail:
+        `installed package: ClusterIpRoutes ${routes} B, ClusterIpVirtualService ${virtualService} B` +
+        ` (this checkout, serialized by value: ${report.providerSize.checkout.routes} B, ${report.providerSize.checkout.virtualService} B)`,
     },
   ];
 }

@@ -40,6 +40,8 @@ export interface StepTask {
   akoIdsFile?: string;
   /** ako.write: forget the route-id prefixes first, as an AKO restart does. */
   akoRestart?: boolean;
+  /** provider.size: load the SDK from here, a consumer's node_modules/pulumi-avi-k8s (a link to this checkout). */
+  packageDir?: string;
 }
 
 /** What a child measured about itself. */
@@ -122,7 +124,13 @@ export interface Report {
   finishedAt: string;
   quick: boolean;
   machine: Machine;
-  providerSize: { routes: number; virtualService: number; containsSecrets: boolean };
+  /** Bytes of `__provider` per resource as users store it (the package installed), and in this checkout. */
+  providerSize: {
+    routes: number;
+    virtualService: number;
+    containsSecrets: boolean;
+    checkout: { routes: number; virtualService: number };
+  };
   rows: Row[];
   comparisons: Comparison[];
   targets: Target[];
