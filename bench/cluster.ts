@@ -56,10 +56,7 @@ export async function startScenario(spec: ScenarioSpec): Promise<ScenarioEnv> {
     calicoBlocksPerNode: spec.blocksPerNode,
     seed: 7,
   });
-  // Loaded after start: startKubeEmulator({objects}) spreads the list into push(), which overflows the call stack
-  // beyond about 120,000 objects.
-  const kube = await startKubeEmulator({ objects: [] });
-  kube.load(objects);
+  const kube = await startKubeEmulator({ objects });
   objects.length = 0;
   const loadMs = Date.now() - t0;
   const controllers = new Map<string, Promise<Controller>>();
