@@ -1,9 +1,9 @@
 // The demo's program run without a Pulumi CLI: the program is evaluated under Pulumi's mocks only to learn which
 // resources it declares and with what inputs (each carrying its serialized provider), and those are then driven
-// through @pulumi/pulumi's own dynamic-provider host over gRPC, as the engine drives them: check -> diff ->
-// create/update, and delete in reverse order. State lives in memory for the length of the demo.
+// through @pulumi/pulumi's own dynamic-provider host over gRPC by the harness's engine loop (createStack): check ->
+// diff -> create/update, and delete in reverse order. State lives in memory for the length of the demo.
 import {
-  type CheckResult,
+  createStack,
   type ProviderHost,
   type Props,
   runProgram,
@@ -17,13 +17,6 @@ interface Declared {
   type: string;
   name: string;
   news: Props;
-}
-interface Stored {
-  type: string;
-  name: string;
-  id: string;
-  inputs: Props;
-  outputs: Props;
 }
 
 export interface HarnessOptions {
@@ -103,82 +96,43 @@ export async function startHarnessEngine(o: HarnessOptions): Promise<DemoEngine>
   o.onHost?.(host.process.pid ?? 0);
   let stopped = false;
   await host.configure();
-  const state = new Map<string, Stored>();
-
-  type Step = { r: Declared; checked: CheckResult; prior?: Stored; op: "create" | "update" | "replace" | "same" };
-
-  async function plan(): Promise<Step[]> {
-    const steps: Step[] = [];
-    for (const r of await declared(o.project)) {
-      const prior = state.get(r.name);
-      o.say(`  check   ${shortType(r.type)} ${r.name}`);
-      const checked = await host.check({ type: r.type, name: r.name, olds: prior?.inputs ?? {}, news: r.news });
-      if (checked.failures.length > 0) {
-        throw new Error(
-          `check of ${r.name} failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-        );
-      }
-      if (!prior) {
-        // The engine diffs only what it already holds: a new resource goes from check straight to create.
-        steps.push({ r, checked, op: "create" });
-        continue;
-      }
-      o.say(`  diff    ${shortType(r.type)} ${r.name}`);
-      const d = await host.diff({
-        type: r.type,
-        name: r.name,
-        id: prior.id,
-        olds: prior.outputs,
-        news: checked.inputs,
-      });
-      const op = d.replaces.length > 0 ? "replace" : d.changes === "some" ? "update" : "same";
-      steps.push({ r, checked, prior, op });
-    }
-    return steps;
-  }
-
-  function show(steps: Step[]): void {
-    for (const s of steps) {
-      const sign = { create: "+", update: "~", replace: "+-", same: " " }[s.op];
-      o.say(`  ${sign} ${s.op === "same" ? "unchanged" : s.op} ${shortType(s.r.type)} ${s.r.name}`);
-      const lines = s.prior
-        ? difference(s.prior.outputs, s.checked.inputs, s.prior.inputs)
-        : [...describe(s.checked.inputs).values()].map((x) => `+ ${x}`);
-      for (const line of lines) o.say(`        ${line}`);
-    }
-  }
-
-  async function remove(s: Stored): Promise<void> {
-    o.say(`  delete  ${shortType(s.type)} ${s.name}`);
-    await host.delete({ type: s.type, name: s.name, id: s.id, properties: s.outputs, oldInputs: s.inputs });
-    state.delete(s.name);
-  }
+  const stack = createStack(host);
+  /** Names in creation order, so destroy goes the other way. */
+  const created: string[] = [];
 
   return {
     label: "engine-protocol harness: Pulumi's dynamic-provider host driven over gRPC (check -> diff -> create/update)",
     async preview() {
-      show(await plan());
+      for (const r of await declared(o.project)) {
+        const step = await stack.preview(r.type, r.name, r.news);
+        const sign = { create: "+", update: "~", replace: "+-", same: " " }[step.op];
+        const calls = step.oldInputs ? "check, diff" : "check";
+        o.say(`  ${sign} ${step.op === "same" ? "unchanged" : step.op} ${shortType(r.type)} ${r.name}   (${calls})`);
+        const lines = step.oldInputs
+          ? difference(step.oldInputs, step.newInputs)
+          : [...describe(step.newInputs).values()].map((x) => `+ ${x}`);
+        for (const line of lines) o.say(`        ${line}`);
+      }
     },
     async up() {
-      const steps = await plan();
-      for (const s of steps) {
-        const { type, name } = s.r;
-        if (s.op === "same") continue;
-        if (s.op === "replace" && s.prior) await remove(s.prior);
-        if (s.op === "update" && s.prior) {
-          o.say(`  update  ${shortType(type)} ${name}`);
-          const u = await host.update({ type, name, id: s.prior.id, olds: s.prior.outputs, news: s.checked.inputs });
-          state.set(name, { ...s.prior, inputs: s.checked.inputs, outputs: u.properties });
-          continue;
-        }
-        o.say(`  create  ${shortType(type)} ${name}`);
-        const c = await host.create({ type, name, properties: s.checked.inputs });
-        state.set(name, { type, name, id: c.id, inputs: s.checked.inputs, outputs: c.properties });
+      for (const r of await declared(o.project)) {
+        const known = stack.state(r.name) !== undefined;
+        const { op } = await stack.up(r.type, r.name, r.news);
+        if (!created.includes(r.name)) created.push(r.name);
+        const calls = known
+          ? `check, diff${op === "same" ? "" : `, ${op === "replace" ? "delete, create" : op}`}`
+          : "check, create";
+        o.say(`  ${op === "same" ? "unchanged" : `${op}d`} ${shortType(r.type)} ${r.name}   (${calls})`);
       }
     },
     async destroy() {
       // Reverse creation order: virtual services before the routes their servers are reached through.
-      for (const s of [...state.values()].reverse()) await remove(s);
+      for (const name of [...created].reverse()) {
+        const s = stack.state(name);
+        if (!s) continue;
+        await stack.destroy(name);
+        o.say(`  deleted ${shortType(s.type)} ${name}   (delete)`);
+      }
     },
     async stop() {
       if (stopped) return;
