@@ -2,6 +2,8 @@
 // pseudo-random values in arrival order, so a given seed and request sequence always meets the same faults.
 // Scripted faults (`failNext`) hit the next N matching requests exactly, for tests that need certainty.
 
+import { seededRandom } from "../common/random";
+
 export interface FaultKnobs {
   /** Seed of the pseudo-random schedule (default 1). Setting knobs restarts the schedule from the seed. */
   seed?: number;
@@ -64,17 +66,6 @@ export interface FaultEngine extends FaultsHandle {
   onRestart(listener: () => void): void;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function inScope(method: string, path: string, methods?: string[], pattern?: RegExp): boolean {
   if (methods && !methods.includes(method)) return false;
   if (pattern) return pattern.test(path);
@@ -83,14 +74,14 @@ function inScope(method: string, path: string, methods?: string[], pattern?: Reg
 
 export function createFaults(initial: FaultKnobs = {}): FaultEngine {
   let knobs: FaultKnobs = initial;
-  let random = mulberry32(initial.seed ?? 1);
+  let random = seededRandom(initial.seed ?? 1);
   let scripted: ScriptedRule[] = [];
   let restartUntil = 0;
   const restartListeners: (() => void)[] = [];
   return {
     set(next) {
       knobs = next;
-      random = mulberry32(next.seed ?? 1);
+      random = seededRandom(next.seed ?? 1);
     },
     clear() {
       knobs = {};

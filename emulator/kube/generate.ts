@@ -2,6 +2,7 @@
 // one namespace and M pods spread over the nodes by a seeded PRNG. The objects go straight into
 // startKubeEmulator({objects}); EndpointSlices are derived by the emulator, as in a real cluster.
 import type { KubeObject } from "./types";
+import { seededRandom } from "../common/random";
 
 export interface GenerateOptions {
   nodes: number;
@@ -21,18 +22,6 @@ export interface GenerateOptions {
 
 const CREATED = "2026-01-01T00:00:00Z";
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
 /** Node i (0-based): InternalIP in 10.100.0.0/16 and pod /24 in 10.128.0.0/9, so 5,000+ nodes fit. */
@@ -50,7 +39,7 @@ export function generateCluster(o: GenerateOptions): KubeObject[] {
   const ns = o.namespace ?? "default";
   const cni = o.cni ?? "kubernetes";
   const blocks = Math.max(1, Math.min(4, o.calicoBlocksPerNode ?? 1));
-  const rand = prng(o.seed ?? 1);
+  const rand = seededRandom(o.seed ?? 1);
   const out: KubeObject[] = [];
   const nodes = Array.from({ length: o.nodes }, (_, i) => nodeAddressing(i));
   for (const [i, n] of nodes.entries()) {

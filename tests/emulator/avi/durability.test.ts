@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AviEmulator } from "../../../emulator/avi";
+import { seededRandom } from "../../../emulator/common/random";
 import { login, send } from "./http";
 
 const CLI = path.resolve(__dirname, "../../../cli/index.js");
@@ -46,16 +47,6 @@ function killHard(child: ChildProcess): Promise<void> {
   });
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("Avi emulator: durable state (--state DIR)", function () {
   this.timeout(60_000);
   const children: ChildProcess[] = [];
@@ -69,7 +60,7 @@ describe("Avi emulator: durable state (--state DIR)", function () {
     it(`keeps every acknowledged write across kill -9 in the middle of a burst (seed ${seed})`, async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "avi-state-"));
       dirs.push(dir);
-      const random = mulberry(seed);
+      const random = seededRandom(seed);
       const first = await startChild(dir);
       children.push(first.child);
       const s = await login(first.emu);
