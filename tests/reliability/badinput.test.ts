@@ -8,6 +8,7 @@ import { type KubeEmulator, kubeconfigYaml, startKubeEmulator } from "../../emul
 import { routeIdFor } from "../../provider/plan";
 import { report } from "./support/campaign";
 import { type Providers, ROUTES_TYPE, serializedProviders, stackConfig, startHost, VS_TYPE } from "./support/engine";
+import { foreignChanges, snapshotForeign } from "./support/oracle";
 import { connectionTo, plantForeign, withSession } from "./support/stack";
 
 type Props = Record<string, unknown>;
@@ -188,27 +189,38 @@ describe("reliability: bad-input catalogue", function () {
     assert.ok(CASES.length >= 40);
     const problems: string[] = [];
     let leaks = 0;
+    let writes = 0;
+    // Everything already on the controller (the clash fixtures included) must stay as it is.
+    const before = snapshotForeign(ctx.avi, ["bad"]);
     for (const c of CASES) {
-      const writes = ctx.avi.writes().length;
+      const writesBefore = ctx.avi.writes().length;
       const message = await attempt(c);
-      const wrote = ctx.avi.writes().length - writes;
+      const wrote = ctx.avi.writes().length - writesBefore;
       if (message === undefined) problems.push(`${c.name}: accepted`);
       else if (!c.names.test(message)) problems.push(`${c.name}: the message does not name ${c.names}: ${message}`);
       if (message?.includes(ctx.avi.password)) leaks++;
+      writes += wrote;
       if (wrote > 0) problems.push(`${c.name}: ${wrote} writes reached the controller`);
     }
+    const orphans = ["virtualservice", "vsvip", "pool"]
+      .flatMap((t) => ctx.avi.objects(t))
+      .filter((o) => String(o.name).startsWith("bad--")).length;
+    // New objects of the other clusters would show here too, as "(new)".
+    const changed = foreignChanges(ctx.avi, before, ["bad"]);
     report({
       campaign: "bad-input catalogue",
       unit: "inputs",
       schedules: CASES.length,
       converged: CASES.length - new Set(problems.map((p) => p.split(":")[0])).size,
-      orphans: 0,
-      foreignChanges: 0,
+      orphans,
+      foreignChanges: changed.length,
       secretsFound: leaks,
-      extra: { "writes on rejection": 0 },
+      extra: { "writes on rejection": writes },
     });
     for (const p of problems) console.log(`      bad input FAILED ${p}`);
     assert.deepEqual(problems, []);
     assert.equal(leaks, 0);
+    assert.deepEqual(changed, []);
+    assert.equal(orphans, 0);
   });
 });

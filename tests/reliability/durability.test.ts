@@ -196,9 +196,6 @@ describe("reliability: emulator durability campaign (kill -9 during write bursts
       unit: "kills",
       schedules: kills,
       converged: cleanKills,
-      orphans: 0,
-      foreignChanges: 0,
-      secretsFound: 0,
       extra: { "acknowledged writes": acks, "lost writes": lostWrites },
     });
     printFailures("durability campaign", failures);

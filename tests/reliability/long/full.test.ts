@@ -1,7 +1,7 @@
 // Loaded only by `npm run test:reliability` (.mocharc.reliability.json; .mocharc.json ignores this folder): it
 // switches every campaign in tests/reliability to its full size before any test runs (mocha loads every spec file
 // first), and prints the figures as the README's table once all campaigns are done.
-import { allSummaries, enableFullRun } from "../support/campaign";
+import { allSummaries, enableFullRun, figure } from "../support/campaign";
 
 enableFullRun();
 
@@ -15,7 +15,7 @@ after(() => {
       .map(([k, v]) => `${v} ${k}`)
       .join(", ");
     console.log(
-      `| ${s.campaign} | ${s.unit ?? "schedules"} | ${s.schedules} | ${s.converged} | ${s.orphans} | ${s.foreignChanges} | ${s.secretsFound} | ${other} |`,
+      `| ${s.campaign} | ${s.unit ?? "schedules"} | ${s.schedules} | ${s.converged} | ${figure(s.orphans)} | ${figure(s.foreignChanges)} | ${figure(s.secretsFound)} | ${other} |`,
     );
   }
 });

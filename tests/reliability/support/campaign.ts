@@ -60,19 +60,24 @@ export interface Summary {
   unit?: string;
   schedules: number;
   converged: number;
-  orphans: number;
-  foreignChanges: number;
-  secretsFound: number;
+  /** Left out where a campaign has nothing to measure it on (printed as n/a). */
+  orphans?: number;
+  foreignChanges?: number;
+  secretsFound?: number;
   /** Campaign-specific figures, printed after the common ones. */
   extra?: Record<string, number>;
 }
 
 const summaries: Summary[] = [];
 
+export function figure(n: number | undefined): string {
+  return n === undefined ? "n/a" : String(n);
+}
+
 /** The campaign's one line, e.g. `fault campaign: 500 schedules, 500 converged, 0 orphans, 0 foreign changes`. */
 export function summaryLine(s: Summary): string {
   const extra = Object.entries(s.extra ?? {}).map(([k, v]) => `, ${v} ${k}`);
-  return `${s.campaign}: ${s.schedules} ${s.unit ?? "schedules"}, ${s.converged} converged, ${s.orphans} orphans, ${s.foreignChanges} foreign changes, ${s.secretsFound} secrets found${extra.join("")}`;
+  return `${s.campaign}: ${s.schedules} ${s.unit ?? "schedules"}, ${s.converged} converged, ${figure(s.orphans)} orphans, ${figure(s.foreignChanges)} foreign changes, ${figure(s.secretsFound)} secrets found${extra.join("")}`;
 }
 
 export function report(s: Summary): void {
