@@ -186,7 +186,9 @@ describe("reliability: crash campaign (kill -9 of the provider host at each writ
     const count = Math.min(all.length, campaignSize(all.length, 3));
     const replay = process.env.REPLAY_SEED;
     const spread = OPS.map((op, i) => all.filter((s) => s.p.op === op)[i]!).slice(0, count);
-    const chosen = replay ? [all[Number(replay)]!] : count === all.length ? all : spread;
+    // REPLAY_SEED names a kill by its index in the full list (printed with each failure).
+    const replayed = replay ? all[Number(replay)] : undefined;
+    const chosen = replayed ? [replayed] : count === all.length ? all : spread;
     const failures: { seed: number; problem: string }[] = [];
     let orphans = 0;
     let foreign = 0;

@@ -3,6 +3,8 @@
 // every campaign to its full size before any test runs. RELIABILITY_SCALE multiplies the full sizes (and, when set,
 // applies to `npm test` too); REPLAY_SEED=<n> runs only schedule n of each seeded campaign.
 
+import { seededRandom } from "../../../emulator/common/random";
+
 let full = false;
 
 /** Called at load time by tests/reliability/long/: every campaign then runs its full size. */
@@ -36,16 +38,9 @@ export interface Rng {
   chance(p: number): boolean;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** The project's seeded PRNG; the seed is spread first so that neighbouring seeds start far apart. */
 export function rng(seed: number): Rng {
-  let a = (seed * 0x9e3779b1) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom((seed * 0x9e3779b1) >>> 0);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
