@@ -154,9 +154,19 @@ const vsvip: ModelSpec = {
       if (!isObj(v)) fail(400, "vip: each vip must be an object");
       if (ids.has(v.vip_id)) fail(400, `Duplicate vip_id ${v.vip_id} in VsVip ${obj.name}`);
       ids.add(v.vip_id);
-      if (v.ip_address !== undefined) checkIpAddr("vip.ip_address", v.ip_address, false);
-      if (v.ip_address === undefined && v.auto_allocate_ip !== true) {
-        fail(400, `VsVip ${obj.name}: vip ${v.vip_id} needs ip_address or auto_allocate_ip`);
+      // The Vip model keeps the families apart: ip_address is "IPv4 Address of the VIP", ip6_address (18.1.1+)
+      // the IPv6 one; a V6 address in ip_address is refused.
+      if (v.ip_address !== undefined) {
+        checkIpAddr("vip.ip_address", v.ip_address, false);
+        if (v.ip_address.type !== "V4")
+          fail(400, `VsVip ${obj.name}: vip.ip_address must be an IPv4 address (use ip6_address)`);
+      }
+      if (v.ip6_address !== undefined) {
+        checkIpAddr("vip.ip6_address", v.ip6_address, false);
+        if (v.ip6_address.type !== "V6") fail(400, `VsVip ${obj.name}: vip.ip6_address must be an IPv6 address`);
+      }
+      if (v.ip_address === undefined && v.ip6_address === undefined && v.auto_allocate_ip !== true) {
+        fail(400, `VsVip ${obj.name}: vip ${v.vip_id} needs ip_address, ip6_address or auto_allocate_ip`);
       }
     }
   },

@@ -99,7 +99,9 @@ export function buildVsVip(spec: VirtualServiceSpec, name: string): Json {
     if (spec.vip.subnet) ipam.subnet = prefixOf(spec.vip.subnet);
     vip.ipam_network_subnet = ipam;
   } else if (spec.vip.address) {
-    vip.ip_address = { addr: spec.vip.address, type: ipType(spec.vip.address) };
+    // Avi keeps the families in separate fields: ip_address is IPv4 only, ip6_address (18.1.1+) IPv6.
+    const type = ipType(spec.vip.address);
+    vip[type === "V6" ? "ip6_address" : "ip_address"] = { addr: spec.vip.address, type };
   } else {
     vip.auto_allocate_ip = true;
   }

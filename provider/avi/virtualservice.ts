@@ -52,7 +52,8 @@ async function readAll(s: AviSession, spec: VirtualServiceSpec): Promise<Found> 
 
 function vipAddressOf(vsvip: Json | undefined): string {
   const vip = Array.isArray(vsvip?.vip) ? (vsvip.vip as Json[])[0] : undefined;
-  const addr = (vip?.ip_address as { addr?: unknown } | undefined)?.addr;
+  const field = (vip?.ip_address ?? vip?.ip6_address) as { addr?: unknown } | undefined;
+  const addr = field?.addr;
   return typeof addr === "string" ? addr : "";
 }
 

@@ -139,6 +139,21 @@ describe("Avi emulator: objects, refs, lists and integrity", () => {
     assert.match(r.json.vrf_context_ref, /#global$/);
   });
 
+  it("keeps VIP families apart as the Vip model does: IPv6 in ip_address is 400, in ip6_address 201", async () => {
+    const wrong = await s.call("POST", "/api/vsvip", {
+      name: "v6-wrong",
+      vip: [{ ip_address: { addr: "2001:db8::10", type: "V6" } }],
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(JSON.stringify(wrong.json), /ip6_address/);
+    const right = await s.call("POST", "/api/vsvip", {
+      name: "v6-right",
+      vip: [{ ip6_address: { addr: "2001:db8::10", type: "V6" } }],
+    });
+    assert.equal(right.status, 201);
+    assert.equal(right.json.vip[0].ip6_address.addr, "2001:db8::10");
+  });
+
   it("§11.25 POST virtualservice fills defaults and the vsvip then lists it in vs_refs", async () => {
     const pool = await s.call("POST", "/api/pool", { name: "p25" });
     const vip = await s.call("POST", "/api/vsvip", {

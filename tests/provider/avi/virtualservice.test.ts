@@ -79,6 +79,15 @@ describe("provider/avi reconciler against the Avi emulator", () => {
     assert.deepEqual(vsAgain.state, vs.state);
   });
 
+  it("puts an IPv6 VIP in ip6_address (ip_address is IPv4 only) and reads its address back", async () => {
+    const spec = { ...seedSpec(CLUSTER), vip: { address: "2001:db8::10" } };
+    const { state } = await applyVirtualService(rig.session, spec);
+    assert.equal(state.vipAddress, "2001:db8::10");
+    const [vsvip] = rig.avi.objects("vsvip") as { vip: Record<string, unknown>[] }[];
+    assert.deepEqual(vsvip.vip[0].ip6_address, { addr: "2001:db8::10", type: "V6" });
+    assert.equal(vsvip.vip[0].ip_address, undefined);
+  });
+
   it("previews read-only: what an apply would create, then nothing once applied", async () => {
     const { avi, session } = rig;
     const spec = seedSpec(CLUSTER);
