@@ -95,7 +95,10 @@ export async function readControllerView(
   const vipByUuid = new Map(vsvips.map((v) => [String(v.uuid), v]));
   const virtualServices = vsList.map((vs): VirtualServiceView => {
     const vsvip = vipByUuid.get(refUuid(vs.vsvip_ref) ?? "");
-    const vip = ((vsvip?.vip as Json[] | undefined)?.[0]?.ip_address as { addr?: string } | undefined)?.addr;
+    const first = (vsvip?.vip as Json[] | undefined)?.[0];
+    const addr = (key: string) => (first?.[key] as { addr?: string } | undefined)?.addr;
+    // IPv6 VIPs live in ip6_address: ip_address is IPv4 only.
+    const vip = addr("ip_address") ?? addr("ip6_address");
     const view: VirtualServiceView = {
       name: String(vs.name),
       vip: vip ?? "(none)",
