@@ -50,12 +50,14 @@ export interface InputDiff {
  * evidence that the value differs, and the engine diffs again once it is known.
  */
 export function diffKeys(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
+  oldState: object,
+  newInputs: object,
   keys: readonly string[],
   replaceKeys: readonly string[],
   normalize: (key: string, value: unknown) => unknown = (_k, v) => v,
 ): InputDiff {
+  const olds = oldState as Record<string, unknown>;
+  const news = newInputs as Record<string, unknown>;
   const changed: string[] = [];
   const replaces: string[] = [];
   for (const k of keys) {
@@ -69,4 +71,12 @@ export function diffKeys(
     if (replaceKeys.includes(k)) replaces.push(k);
   }
   return { changed, replaces };
+}
+
+/**
+ * The engine's answer: any change is an update; a change of a replace key is a replacement, deleted first because
+ * both of ours hold something unique on the controller (a route per prefix, a static VIP).
+ */
+export function deleteFirstDiff(d: InputDiff): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 };
 }

@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { applyRoutes, readRoutes, removeRoutes } from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
 import { type ActualRoute, type CniChoice, isOwnedRoute, planRoutes } from "../../provider/plan";
-import { diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
+import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionArgs, credentialFailures, partialFailure, withSession } from "./common";
 import { kubeProblems, resolveKube, resolveTenant, type Settings } from "./connection";
 import {
@@ -68,15 +68,9 @@ function normalize(key: string, value: unknown): unknown {
 }
 
 export async function diff(olds: RoutesOuts, news: RoutesProps): Promise<pulumi.dynamic.DiffResult> {
-  const d = diffKeys(
-    olds as unknown as Record<string, unknown>,
-    news as unknown as Record<string, unknown>,
-    [...ROUTES_INPUT_KEYS, ...CONNECTION_KEYS],
-    ROUTES_REPLACE_KEYS,
-    normalize,
+  return deleteFirstDiff(
+    diffKeys(olds, news, [...ROUTES_INPUT_KEYS, ...CONNECTION_KEYS], ROUTES_REPLACE_KEYS, normalize),
   );
-  // Delete first: a replacement in the same VRF would otherwise briefly hold two routes per prefix.
-  return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 };
 }
 
 /** Converges the VRF to the checked routes (resolved now when check() did not run, e.g. an old engine). */

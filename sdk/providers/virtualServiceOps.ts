@@ -11,7 +11,7 @@ import {
 } from "../../provider/avi";
 import { readServicePlacement } from "../../provider/kube";
 import { planPools, poolConflicts, virtualServiceName } from "../../provider/plan";
-import { diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
+import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionArgs, credentialFailures, partialFailure, withSession } from "./common";
 import { kubeProblems, resolveKube, resolveTenant, type Settings } from "./connection";
 import {
@@ -101,15 +101,7 @@ function normalize(key: string, value: unknown): unknown {
 }
 
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
-  const d = diffKeys(
-    olds as unknown as Record<string, unknown>,
-    news as unknown as Record<string, unknown>,
-    [...VS_INPUT_KEYS, ...CONNECTION_KEYS],
-    VS_REPLACE_KEYS,
-    normalize,
-  );
-  // Delete first: a static VIP cannot sit on two virtual services at once.
-  return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.replaces.length > 0 };
+  return deleteFirstDiff(diffKeys(olds, news, [...VS_INPUT_KEYS, ...CONNECTION_KEYS], VS_REPLACE_KEYS, normalize));
 }
 
 function spec(p: VirtualServiceProps, pools: PoolEntry[]): VirtualServiceSpec {
