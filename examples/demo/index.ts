@@ -123,7 +123,7 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   const names = learnNames(kube, { podByIp: new Map(), nodeByAddress: new Map() });
 
   heading(2, "Pulumi engine");
-  const detection = await detectEngine(opts.engine);
+  const detection = detectEngine(opts.engine);
   if (detection.kind === "harness" && opts.engine === "cli") throw new Error(`--engine cli: ${detection.reason}.`);
   if (detection.kind === "harness" && opts.engine === "auto") {
     say(`  Pulumi CLI: ${detection.reason}; running the same program through the engine-protocol harness instead.`);

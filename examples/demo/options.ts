@@ -11,8 +11,9 @@ export interface DemoOptions {
 }
 
 export const USAGE = `usage: npm run demo -- [--engine auto|cli|harness] [--out DIR]
-  --engine  auto (default): a Pulumi CLI when one can be had, else the engine-protocol harness
-            cli: require a Pulumi CLI; harness: never look for one
+  --engine  auto (default): a Pulumi CLI on PATH, else the engine-protocol harness (no network beyond 127.0.0.1)
+            cli: require a Pulumi CLI; without one on PATH, fetch it with \`npx pulumi@3\` (needs internet access)
+            harness: never look for one
   --out     where demo-topology.mmd and .svg are written (default ./demo-output)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DemoOptions {
