@@ -2,14 +2,15 @@
 // would want, and every conflict. The report is built in sections so a controller section (what the VRF and
 // pools hold, and the change an apply would make) can be added beside the Kubernetes one: parse its options in
 // parsePlanArgs, fill PlanReport.controller in runPlan, and render it in renderTable.
-import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import {
+  AVI_ENVIRONMENT,
   type AviConnection,
   type ControllerPreview,
   createAviSession,
   formatControllerPreview,
   previewController,
+  readCaBundle,
   type VirtualServiceSpec,
 } from "../provider/avi";
 import { type KubeConnection, KubeReadError, readPlacement, type ServiceRef } from "../provider/kube";
@@ -152,25 +153,25 @@ function parseAviArgs(
   env: NodeJS.ProcessEnv,
 ): AviPlanTarget | string | undefined {
   const pick = (flag: string, name: string) => (values[flag] as string | undefined) || env[name] || undefined;
-  const controller = pick("avi-controller", "AVI_CONTROLLER");
+  const controller = pick("avi-controller", AVI_ENVIRONMENT.controller);
   if (!controller) return undefined;
   if (!/^https?:\/\/[^/\s]+/.test(controller)) return `--avi-controller '${controller}' must be an https:// URL`;
-  const username = pick("avi-username", "AVI_USERNAME");
+  const username = pick("avi-username", AVI_ENVIRONMENT.username);
   if (!username) return "reading the controller needs --avi-username (or AVI_USERNAME)";
-  const password = env.AVI_PASSWORD || undefined;
-  const token = env.AVI_AUTH_TOKEN || undefined;
+  const password = env[AVI_ENVIRONMENT.password] || undefined;
+  const token = env[AVI_ENVIRONMENT.token] || undefined;
   if (!password && !token) return "reading the controller needs AVI_PASSWORD (or AVI_AUTH_TOKEN) in the environment";
   const connection: AviConnection = { controller, username };
   if (token) connection.token = token;
   else if (password) connection.password = password;
-  const tenant = pick("avi-tenant", "AVI_TENANT");
+  const tenant = pick("avi-tenant", AVI_ENVIRONMENT.tenant);
   if (tenant) connection.tenant = tenant;
-  const version = pick("avi-version", "AVI_VERSION");
+  const version = pick("avi-version", AVI_ENVIRONMENT.apiVersion);
   if (version) connection.apiVersion = version;
-  const bundle = pick("avi-ca-bundle", "AVI_CA_BUNDLE");
+  const bundle = pick("avi-ca-bundle", AVI_ENVIRONMENT.caBundle);
   if (bundle) {
     try {
-      connection.caCert = bundle.includes("-----BEGIN") ? bundle : fs.readFileSync(bundle, "utf8");
+      connection.caCert = readCaBundle(bundle);
     } catch (err) {
       return `cannot read the CA bundle ${bundle}: ${(err as Error).message}`;
     }

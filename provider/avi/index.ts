@@ -2,6 +2,7 @@
 // state kept between calls except each session's cookies.
 
 export { cookieHeader, parseSetCookie, type SessionCookies, updateCookies } from "./cookies";
+export { AVI_ENVIRONMENT, readCaBundle } from "./environment";
 export { AviError } from "./errors";
 export {
   APPLICATION_PROFILE,

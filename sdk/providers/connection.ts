@@ -2,8 +2,7 @@
 // config (`avi-k8s:*`, handed to the provider's configure hook), then the environment the Terraform provider and
 // Ansible use (AVI_CONTROLLER, AVI_USERNAME, AVI_PASSWORD, AVI_TENANT, AVI_VERSION). Only args reach the state;
 // values from config and environment are looked up again on every call and never stored or logged.
-import * as fs from "node:fs";
-import type { AviConnection } from "../../provider/avi";
+import { AVI_ENVIRONMENT, type AviConnection, readCaBundle } from "../../provider/avi";
 import type { KubeConnection } from "../../provider/kube";
 import type { ConnectionProps } from "./props";
 
@@ -25,15 +24,7 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 /** Stack config values the provider was configured with (only the keys above). */
 export type Settings = Partial<Record<SettingKey, string>>;
 
-export const ENV: Partial<Record<SettingKey, string>> = {
-  controller: "AVI_CONTROLLER",
-  username: "AVI_USERNAME",
-  password: "AVI_PASSWORD",
-  token: "AVI_AUTH_TOKEN",
-  tenant: "AVI_TENANT",
-  apiVersion: "AVI_VERSION",
-  caBundle: "AVI_CA_BUNDLE",
-};
+export const ENV: Partial<Record<SettingKey, string>> = AVI_ENVIRONMENT;
 
 export function settingsFromConfig(config: { get(key: string): string | undefined }): Settings {
   const out: Settings = {};
@@ -61,7 +52,7 @@ export function resolveTenant(arg: string | undefined, settings: Settings, env: 
 
 function pem(bundle: string | undefined): string | undefined {
   if (bundle === undefined) return undefined;
-  return bundle.includes("-----BEGIN") ? bundle : fs.readFileSync(bundle, "utf8");
+  return readCaBundle(bundle);
 }
 
 export interface ResolvedAvi {
