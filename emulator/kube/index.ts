@@ -78,6 +78,10 @@ export interface KubeEmulator extends KubeMutations {
   load(objects: readonly KubeObject[]): void;
   /** The current resourceVersion of the store. */
   resourceVersion(): string;
+  /** Compacts the watch history, as etcd does: watches from any resourceVersion before now get 410 Expired. */
+  compact(): void;
+  /** Ends every open watch, as an API server restart or a load balancer idle timeout would. */
+  dropWatches(): void;
   stop(): Promise<void>;
 }
 
@@ -181,6 +185,10 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       loadObjects(store, api, more);
     },
     resourceVersion: () => String(store.rv()),
+    compact: () => store.compact(),
+    dropWatches: () => {
+      for (const close of [...openWatches]) close();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
