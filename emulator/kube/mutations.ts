@@ -3,7 +3,7 @@
 import * as ipaddr from "ipaddr.js";
 import { notFound } from "./errors";
 import { nowIso, type ObjectApi } from "./objects";
-import { byResource } from "./resources";
+import { byApiVersionKind, byResource, storageOf } from "./resources";
 import type { Store } from "./store";
 import type { Json, KubeObject } from "./types";
 
@@ -250,8 +250,10 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
     deletePod(namespace, name) {
       api.remove(rt("pods"), namespace, name);
     },
-    apply(obj) {
-      const r = byResource(resourceOf(obj));
+    apply(input) {
+      const served = byApiVersionKind(input.apiVersion, input.kind) ?? byResource(resourceOf(input));
+      const obj = served.view ? served.view.toStored(input) : input;
+      const r = storageOf(served);
       const ns = r.namespaced ? (obj.metadata.namespace ?? "default") : undefined;
       const cur = store.get(r.resource, ns, obj.metadata.name);
       if (!cur) return api.create(r, obj, ns, { keepStatus: true });
@@ -281,6 +283,8 @@ function resourceOf(obj: KubeObject): string {
     EndpointSlice: "endpointslices",
     BlockAffinity: "blockaffinities",
     CiliumNode: "ciliumnodes",
+    Lease: "leases",
+    Event: "events",
   };
   const r = known[obj.kind ?? ""];
   if (!r) throw new Error(`the Kubernetes emulator does not serve kind ${obj.kind}`);

@@ -2,10 +2,11 @@
 // split and garbage collection, driving the EndpointSlice controller imitation after every pod, service or
 // node change.
 import * as crypto from "node:crypto";
-import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./errors";
-import { byResource, gvString, RESOURCES } from "./resources";
+import { alreadyExists, ApiError, badRequest, conflict, fieldError, invalidFields, notFound } from "./errors";
+import { byResource, gvString, RESOURCES, storageOf } from "./resources";
 import { MANAGED_BY, randomSuffix, SERVICE_NAME_LABEL, type SliceWriter, syncService } from "./slices";
 import type { Store } from "./store";
+import { applyDefaults, decode, validate, validateStatus } from "./strategy";
 import type { KubeObject, ResourceType } from "./types";
 
 export interface CreateOptions {
@@ -35,7 +36,6 @@ export interface ObjectApi {
   syncAllServices(): void;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const clone = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
 
@@ -53,78 +53,6 @@ export function defineIndexes(store: Store): void {
     const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
     return svc ? [`${s.metadata.namespace}/${svc}`] : [];
   });
-}
-
-function applyDefaults(rt: ResourceType, obj: KubeObject): void {
-  if (rt.resource === "pods") {
-    obj.spec ??= {};
-    const s = obj.spec;
-    s.restartPolicy ??= "Always";
-    s.dnsPolicy ??= "ClusterFirst";
-    s.schedulerName ??= "default-scheduler";
-    s.terminationGracePeriodSeconds ??= 30;
-    s.serviceAccountName ??= "default";
-    s.enableServiceLinks ??= true;
-    s.securityContext ??= {};
-    s.preemptionPolicy ??= "PreemptLowerPriority";
-    s.priority ??= 0;
-    for (const c of s.containers ?? []) {
-      c.imagePullPolicy ??= /:latest$|^[^:]+$/.test(c.image ?? "") ? "Always" : "IfNotPresent";
-      c.terminationMessagePath ??= "/dev/termination-log";
-      c.terminationMessagePolicy ??= "File";
-      c.resources ??= {};
-      for (const p of c.ports ?? []) p.protocol ??= "TCP";
-    }
-  } else if (rt.resource === "services") {
-    obj.spec ??= {};
-    const s = obj.spec;
-    s.type ??= "ClusterIP";
-    s.sessionAffinity ??= "None";
-    if (s.type !== "ExternalName") {
-      s.ipFamilies ??= [s.clusterIP?.includes(":") ? "IPv6" : "IPv4"];
-      s.ipFamilyPolicy ??= s.ipFamilies.length > 1 ? "PreferDualStack" : "SingleStack";
-      s.internalTrafficPolicy ??= "Cluster";
-      s.clusterIP ??= `10.96.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}`;
-      s.clusterIPs ??= [s.clusterIP];
-      if (s.type === "NodePort" || s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
-    }
-    for (const p of s.ports ?? []) {
-      p.protocol ??= "TCP";
-      p.targetPort ??= p.port;
-      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
-        p.nodePort = crypto.randomInt(30000, 32768);
-    }
-  } else if (rt.resource === "namespaces") {
-    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
-    obj.spec ??= { finalizers: ["kubernetes"] };
-  }
-}
-
-function validate(rt: ResourceType, obj: KubeObject): void {
-  const name = obj.metadata.name;
-  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
-    throw invalid(
-      rt,
-      name,
-      "metadata.name",
-      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-    );
-  }
-  if (rt.resource === "pods" && !(obj.spec?.containers?.length > 0)) {
-    throw invalid(rt, name, "spec.containers", "Required value", "FieldValueRequired");
-  }
-  if (rt.resource === "services" && obj.spec?.type !== "ExternalName" && !(obj.spec?.ports?.length > 0)) {
-    throw invalid(rt, name, "spec.ports", "Required value", "FieldValueRequired");
-  }
-  if (rt.resource === "endpointslices" && !["IPv4", "IPv6", "FQDN"].includes(obj.addressType)) {
-    throw invalid(
-      rt,
-      name,
-      "addressType",
-      `Unsupported value: "${obj.addressType ?? ""}": supported values: "FQDN", "IPv4", "IPv6"`,
-      "FieldValueNotSupported",
-    );
-  }
 }
 
 const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: "" } });
@@ -173,9 +101,10 @@ export function createObjectApi(store: Store): ObjectApi {
   }
 
   function create(rt: ResourceType, input: KubeObject, namespace?: string, options: CreateOptions = {}): KubeObject {
-    const obj: KubeObject = clone(input);
-    obj.apiVersion = gvString(rt);
-    obj.kind = rt.kind;
+    const stored = storageOf(rt);
+    const obj: KubeObject = decode(rt, clone(input));
+    obj.apiVersion = gvString(stored);
+    obj.kind = stored.kind;
     obj.metadata ??= {} as KubeObject["metadata"];
     const m = obj.metadata;
     if (rt.namespaced) {
@@ -191,8 +120,11 @@ export function createObjectApi(store: Store): ObjectApi {
       }
     } else delete m.namespace;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
-    if (!m.name)
-      throw invalid(rt, "", "metadata.name", "Required value: name or generateName is required", "FieldValueRequired");
+    if (!m.name) {
+      throw invalidFields(rt, "", [
+        fieldError("Required", "metadata.name", undefined, "name or generateName is required"),
+      ]);
+    }
     validate(rt, obj);
     if (store.get(rt.resource, m.namespace, m.name)) throw alreadyExists(rt, m.name);
     m.uid ??= crypto.randomUUID();
@@ -229,23 +161,27 @@ export function createObjectApi(store: Store): ObjectApi {
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(rt, name);
     }
+    const metadata: KubeObject["metadata"] = {
+      ...obj.metadata,
+      name,
+      uid: cur.metadata.uid,
+      creationTimestamp: cur.metadata.creationTimestamp,
+    };
+    delete metadata.managedFields;
+    if (rt.namespaced) metadata.namespace = cur.metadata.namespace;
+    if (cur.metadata.deletionTimestamp) {
+      metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
+      metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+    } else delete metadata.deletionTimestamp;
     let next: KubeObject;
     if (subresource === "status") {
-      next = { ...cur, status: obj.status };
+      // The status strategies keep everything but status and metadata (a pod's owner references too).
+      if (rt.resource === "pods") metadata.ownerReferences = cur.metadata.ownerReferences;
+      if (metadata.ownerReferences === undefined) delete metadata.ownerReferences;
+      next = { ...cur, metadata, status: obj.status };
+      validateStatus(rt, next);
     } else {
-      next = { ...obj, apiVersion: cur.apiVersion, kind: cur.kind };
-      next.metadata = {
-        ...obj.metadata,
-        name,
-        uid: cur.metadata.uid,
-        creationTimestamp: cur.metadata.creationTimestamp,
-      };
-      delete next.metadata.managedFields;
-      if (rt.namespaced) next.metadata.namespace = cur.metadata.namespace;
-      if (cur.metadata.deletionTimestamp) {
-        next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
-        next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
-      }
+      next = { ...decode(rt, obj), apiVersion: cur.apiVersion, kind: cur.kind, metadata };
       // Status changes only through /status; "*" (helpers only, never reachable over HTTP) writes both at once.
       if (rt.subresources?.includes("status") && subresource !== "*") next.status = cur.status;
       applyDefaults(rt, next);
@@ -254,7 +190,7 @@ export function createObjectApi(store: Store): ObjectApi {
         const body = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined });
         next.metadata.generation = cur.metadata.generation + (body(cur) !== body(next) ? 1 : 0);
       }
-      validate(rt, next);
+      validate(rt, next, cur);
     }
     if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
     const out = store.put(rt.resource, next, "MODIFIED");

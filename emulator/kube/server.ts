@@ -3,7 +3,7 @@
 // and Status errors. Every request is appended to the request log.
 import type * as http from "node:http";
 import { discoveryDocument, openapiDocument, SERVER_VERSION } from "./discovery";
-import { ApiError, methodNotAllowed, notFound, notFoundPath, statusBody } from "./errors";
+import { ApiError, methodNotAllowed, notFound, notFoundPath, statusBody, undecodable } from "./errors";
 import { delay, injectFault, type KubeFaults, takeExpireContinue } from "./faults";
 import { parseBody, type Route, readBody, route, send } from "./http";
 import { createPaginator, listBody, listObjects } from "./list";
@@ -11,6 +11,7 @@ import type { ObjectApi } from "./objects";
 import { queryFlag, wantsPretty } from "./params";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch";
 import type { Store } from "./store";
+import { DecodeError } from "./times";
 import { type IncludeObject, toTable } from "./tables";
 import type { Json, KubeObject, ResourceType } from "./types";
 import { serveWatch } from "./watch";
@@ -156,7 +157,13 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
     const { store, api } = ctx;
     // A type served over another's storage converts on the way in and out (events.k8s.io/v1 over core/v1).
     const out = (o: KubeObject): Json => (rt.view ? rt.view.fromStored(o) : o);
-    const into = (o: Json): KubeObject => (rt.view ? rt.view.toStored(o) : o);
+    const into = (o: Json): KubeObject => {
+      try {
+        return rt.view ? rt.view.toStored(o) : o;
+      } catch (e) {
+        throw e instanceof DecodeError ? undecodable(rt, e.message) : e;
+      }
+    };
     switch (method) {
       case "GET": {
         if (isWatch(method, r, q)) {

@@ -1,0 +1,141 @@
+// Leader election and events as a program using @kubernetes/client-node 1.4 would write them: a hand-written
+// Lease loop (CoordinationV1Api, V1MicroTime, replace with the read resourceVersion, 409 on a lost race) and
+// events recorded through EventsV1Api and read back through CoreV1Api the way kubectl describe reads them.
+import * as assert from "node:assert/strict";
+import type * as K8s from "@kubernetes/client-node";
+import { type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
+
+const k8s = require("@kubernetes/client-node") as typeof K8s;
+const NS = "default";
+const NAME = "avi-k8s-sync";
+
+/** One round of a candidate's loop: take the lease if free or expired, renew it if held. */
+async function tryAcquire(api: K8s.CoordinationV1Api, id: string, durationSeconds = 1): Promise<boolean> {
+  const now = new k8s.V1MicroTime();
+  let cur: K8s.V1Lease;
+  try {
+    cur = await api.readNamespacedLease({ name: NAME, namespace: NS });
+  } catch (e) {
+    if ((e as K8s.ApiException<string>).code !== 404) throw e;
+    try {
+      await api.createNamespacedLease({
+        namespace: NS,
+        body: {
+          metadata: { name: NAME },
+          spec: {
+            holderIdentity: id,
+            leaseDurationSeconds: durationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
+          },
+        },
+      });
+      return true;
+    } catch (c) {
+      if ((c as K8s.ApiException<string>).code === 409) return false;
+      throw c;
+    }
+  }
+  const spec = cur.spec!;
+  const renewed = Date.parse(String(spec.renewTime));
+  const expired = Date.now() - renewed > (spec.leaseDurationSeconds ?? 0) * 1000;
+  if (spec.holderIdentity !== id && !expired) return false;
+  if (spec.holderIdentity !== id) {
+    spec.leaseTransitions = (spec.leaseTransitions ?? 0) + 1;
+    spec.acquireTime = now;
+    spec.holderIdentity = id;
+  }
+  spec.renewTime = now;
+  try {
+    await api.replaceNamespacedLease({ name: NAME, namespace: NS, body: cur });
+    return true;
+  } catch (e) {
+    if ((e as K8s.ApiException<string>).code === 409) return false;
+    throw e;
+  }
+}
+
+describe("Kubernetes emulator with @kubernetes/client-node 1.4: leases and events", function () {
+  this.timeout(60_000);
+  let kube: KubeEmulator;
+  let kc: K8s.KubeConfig;
+  before(async () => {
+    kube = await startKubeEmulator();
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(kube.kubeconfig);
+  });
+  after(async () => {
+    await kube?.stop();
+  });
+
+  it("elects one leader, lets it renew, hands over after the lease expires, and loses a race with 409", async () => {
+    const a = kc.makeApiClient(k8s.CoordinationV1Api);
+    const b = kc.makeApiClient(k8s.CoordinationV1Api);
+    const first = await Promise.all([tryAcquire(a, "replica-a"), tryAcquire(b, "replica-b")]);
+    assert.equal(first.filter(Boolean).length, 1, "exactly one candidate creates the lease");
+    const leader = first[0] ? "replica-a" : "replica-b";
+    const follower = leader === "replica-a" ? "replica-b" : "replica-a";
+    const api = (id: string) => (id === "replica-a" ? a : b);
+    assert.equal(await tryAcquire(api(follower), follower), false, "a held lease is not taken");
+    assert.equal(await tryAcquire(api(leader), leader), true, "the holder renews");
+    await new Promise((r) => setTimeout(r, 1300)); // the leader stops renewing
+    assert.equal(await tryAcquire(api(follower), follower), true, "the follower takes over");
+    const lease = await a.readNamespacedLease({ name: NAME, namespace: NS });
+    assert.deepEqual([lease.spec?.holderIdentity, lease.spec?.leaseTransitions], [follower, 1]);
+    assert.match(String(lease.spec?.renewTime), /\.\d{6}Z$/);
+
+    // Two replicas that read the same version: the second replace is refused.
+    const r1 = await a.readNamespacedLease({ name: NAME, namespace: NS });
+    const r2 = await b.readNamespacedLease({ name: NAME, namespace: NS });
+    r1.spec!.renewTime = new k8s.V1MicroTime();
+    r2.spec!.renewTime = new k8s.V1MicroTime();
+    await a.replaceNamespacedLease({ name: NAME, namespace: NS, body: r1 });
+    await assert.rejects(
+      b.replaceNamespacedLease({ name: NAME, namespace: NS, body: r2 }),
+      (e: K8s.ApiException<string>) => e.code === 409 && JSON.parse(e.body).reason === "Conflict",
+    );
+  });
+
+  it("refuses a Lease whose times are plain Dates (milliseconds), as a real server does", async () => {
+    const api = kc.makeApiClient(k8s.CoordinationV1Api);
+    await assert.rejects(
+      api.createNamespacedLease({
+        namespace: NS,
+        body: { metadata: { name: "plain-date" }, spec: { holderIdentity: "x", renewTime: new Date() } },
+      }),
+      (e: K8s.ApiException<string>) =>
+        e.code === 400 && /cannot parse "\.\d{3}Z" as "\.000000"/.test(JSON.parse(e.body).message),
+    );
+  });
+
+  it("records an event through EventsV1Api that CoreV1Api finds by involvedObject", async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const svc = await core.readNamespacedService({ name: "web", namespace: NS });
+    await kc.makeApiClient(k8s.EventsV1Api).createNamespacedEvent({
+      namespace: NS,
+      body: {
+        metadata: { generateName: "web." },
+        eventTime: new k8s.V1MicroTime(),
+        reportingController: "avi-k8s.io/sync",
+        reportingInstance: "sync-0",
+        action: "UpdatePool",
+        reason: "PoolUpdated",
+        type: "Normal",
+        note: "servers added: 192.168.102.5:8080",
+        regarding: { apiVersion: "v1", kind: "Service", name: "web", namespace: NS, uid: svc.metadata?.uid },
+      },
+    });
+    const found = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: `involvedObject.name=web,involvedObject.namespace=${NS},involvedObject.kind=Service,involvedObject.uid=${svc.metadata?.uid}`,
+    });
+    assert.equal(found.items.length, 1);
+    const ev = found.items[0];
+    assert.deepEqual(
+      [ev.reason, ev.message, ev.reportingComponent, ev.involvedObject.name],
+      ["PoolUpdated", "servers added: 192.168.102.5:8080", "avi-k8s.io/sync", "web"],
+    );
+    assert.match(ev.metadata.name ?? "", /^web\.[a-z0-9]{5}$/);
+  });
+});

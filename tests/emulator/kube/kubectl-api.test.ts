@@ -1,0 +1,131 @@
+// The newer API surface through the real kubectl, every build from 1.27 to 1.33: Leases and Events in
+// `kubectl get`, `kubectl describe svc` listing events a client created through events.k8s.io/v1, and the
+// status subresource through `kubectl patch --subresource=status`.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
+import { call, masked, rows } from "./helpers";
+import { ALL_KUBECTLS, kubectlRunner } from "./kubectl-support";
+
+const LEASE = {
+  apiVersion: "coordination.k8s.io/v1",
+  kind: "Lease",
+  metadata: { name: "avi-k8s-sync", namespace: "default" },
+  spec: { holderIdentity: "sync-7d4b9-x2x7q", leaseDurationSeconds: 15, renewTime: "2026-03-01T10:00:00.000000Z" },
+};
+
+describe("Kubernetes emulator with kubectl 1.27-1.33: leases, events, describe, status", function () {
+  this.timeout(60_000);
+  let kube: KubeEmulator;
+  let tmp: string;
+  before(async function () {
+    if (ALL_KUBECTLS.length === 0) this.skip();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kubectl-api-"));
+    kube = await startKubeEmulator();
+    assert.equal(
+      (await call(kube, "POST", "/apis/coordination.k8s.io/v1/namespaces/default/leases", { body: LEASE })).status,
+      201,
+    );
+    const web = (await call(kube, "GET", "/api/v1/namespaces/default/services/web")).body;
+    const event = {
+      metadata: { name: "web.pool-updated", namespace: "default" },
+      eventTime: new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z"),
+      reportingController: "avi-k8s.io/sync",
+      reportingInstance: "sync-0",
+      action: "UpdatePool",
+      reason: "PoolUpdated",
+      type: "Normal",
+      note: "pool default-web-80: added 192.168.102.5:8080",
+      regarding: { apiVersion: "v1", kind: "Service", name: "web", namespace: "default", uid: web.metadata.uid },
+    };
+    assert.equal(
+      (await call(kube, "POST", "/apis/events.k8s.io/v1/namespaces/default/events", { body: event })).status,
+      201,
+    );
+    // An event about another object must not show under the service.
+    await call(kube, "POST", "/apis/events.k8s.io/v1/namespaces/default/events", {
+      body: {
+        ...event,
+        metadata: { name: "db.x", namespace: "default" },
+        regarding: { kind: "Service", name: "db", namespace: "default" },
+      },
+    });
+  });
+  after(async () => {
+    await kube?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const [i, bin] of ALL_KUBECTLS.entries()) {
+    describe(bin, () => {
+      let k: ReturnType<typeof kubectlRunner>;
+      before(() => {
+        const cache = path.join(tmp, `cache-${i}`);
+        fs.mkdirSync(cache, { recursive: true });
+        k = kubectlRunner(bin, kube.kubeconfig, cache);
+      });
+
+      it("describe svc web lists the event created through events.k8s.io/v1, read from core/v1 by involvedObject", async () => {
+        const from = kube.requestLog.length;
+        const out = (await k(["describe", "svc", "web"])).stdout;
+        const events = out.slice(out.indexOf("Events:"));
+        const table = rows(events).slice(1);
+        assert.deepEqual(table[0], ["Type", "Reason", "Age", "From", "Message"]);
+        assert.equal(table.length, 3, events);
+        const [type, reason, , from_, message] = table[2];
+        assert.deepEqual(
+          [type, reason, from_, message],
+          ["Normal", "PoolUpdated", "avi-k8s.io/sync", "pool default-web-80: added 192.168.102.5:8080"],
+        );
+        const read = kube.requestLog.slice(from).find((e) => e.path === "/api/v1/namespaces/default/events");
+        assert.ok(read, "describe reads core/v1 events");
+        const q = new URLSearchParams(read.query);
+        assert.match(q.get("fieldSelector") ?? "", /involvedObject\.name=web/);
+        assert.match(q.get("fieldSelector") ?? "", /involvedObject\.kind=Service/);
+      });
+
+      it("get leases prints NAME, HOLDER, AGE", async () => {
+        assert.deepEqual(masked((await k(["get", "leases"])).stdout), [
+          ["NAME", "HOLDER", "AGE"],
+          ["avi-k8s-sync", "sync-7d4b9-x2x7q", "<age>"],
+        ]);
+      });
+
+      it("get events prints the event columns, -o wide the source and name", async () => {
+        const t = rows((await k(["get", "events", "--field-selector", "involvedObject.name=web"])).stdout);
+        assert.deepEqual(t[0], ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
+        assert.deepEqual(t[1].slice(1), [
+          "Normal",
+          "PoolUpdated",
+          "service/web",
+          "pool default-web-80: added 192.168.102.5:8080",
+        ]);
+        const wide = rows(
+          (await k(["get", "events.events.k8s.io", "-o", "wide", "--field-selector", "regarding.name=web"])).stdout,
+        );
+        assert.deepEqual(wide[0], [
+          "LAST SEEN",
+          "TYPE",
+          "REASON",
+          "OBJECT",
+          "SUBOBJECT",
+          "SOURCE",
+          "MESSAGE",
+          "FIRST SEEN",
+          "COUNT",
+          "NAME",
+        ]);
+        // The empty SUBOBJECT cell disappears when splitting on spaces: compare from the end.
+        assert.deepEqual(wide[1].slice(-5), [
+          "avi-k8s.io/sync, sync-0",
+          "pool default-web-80: added 192.168.102.5:8080",
+          wide[1][0],
+          "1",
+          "web.pool-updated",
+        ]);
+      });
+    });
+  }
+});
