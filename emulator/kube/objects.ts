@@ -2,6 +2,7 @@
 // split and garbage collection, driving the EndpointSlice controller imitation after every pod, service or
 // node change.
 import * as crypto from "node:crypto";
+import { defineServiceIndexes, patchAllocatedValues, prepareService } from "./allocators";
 import { alreadyExists, ApiError, badRequest, conflict, fieldError, invalidFields, notFound } from "./errors";
 import { byResource, gvString, RESOURCES, storageOf } from "./resources";
 import { MANAGED_BY, randomSuffix, SERVICE_NAME_LABEL, type SliceWriter, syncService } from "./slices";
@@ -45,6 +46,7 @@ export function defineIndexes(store: Store): void {
     Object.entries(p.metadata.labels ?? {}).map(([k, v]) => `${p.metadata.namespace}/${k}=${v}`),
   );
   store.defineIndex("pods", "node", (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+  defineServiceIndexes(store);
   store.defineIndex("endpointslices", "serviceName", (s) => {
     const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
     return svc ? [svc] : [];
@@ -139,6 +141,7 @@ export function createObjectApi(store: Store): ObjectApi {
     if (rt.resource === "namespaces") obj.status ??= { phase: "Active" };
     if (rt.resource === "services") obj.status ??= { loadBalancer: {} };
     applyDefaults(rt, obj);
+    if (rt.resource === "services") prepareService(store, obj, undefined);
     const out = store.put(rt.resource, obj, "ADDED");
     reconcile(rt, undefined, out);
     return out;
@@ -184,6 +187,7 @@ export function createObjectApi(store: Store): ObjectApi {
       next = { ...decode(rt, obj), apiVersion: cur.apiVersion, kind: cur.kind, metadata };
       // Status changes only through /status; "*" (helpers only, never reachable over HTTP) writes both at once.
       if (rt.subresources?.includes("status") && subresource !== "*") next.status = cur.status;
+      if (rt.resource === "services") patchAllocatedValues(next, cur);
       applyDefaults(rt, next);
       if (cur.metadata.generation !== undefined) {
         // Any change outside metadata and status is a new generation.
@@ -191,6 +195,7 @@ export function createObjectApi(store: Store): ObjectApi {
         next.metadata.generation = cur.metadata.generation + (body(cur) !== body(next) ? 1 : 0);
       }
       validate(rt, next, cur);
+      if (rt.resource === "services") prepareService(store, next, cur);
     }
     if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
     const out = store.put(rt.resource, next, "MODIFIED");

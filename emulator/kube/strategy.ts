@@ -1,6 +1,5 @@
 // What the registry strategies do to an object before it is stored: decode typed fields (times, integers) the
 // way the real decoder would refuse or normalise them, apply defaults, and validate.
-import * as crypto from "node:crypto";
 import * as net from "node:net";
 import { invalid, invalidFields, type FieldError, fieldError, undecodable } from "./errors";
 import { normalizeCoreEvent, validateEventCreate, validateEventUpdate } from "./events";
@@ -87,16 +86,14 @@ export function applyDefaults(rt: ResourceType, obj: KubeObject): void {
       s.ipFamilies ??= [s.clusterIP?.includes(":") ? "IPv6" : "IPv4"];
       s.ipFamilyPolicy ??= s.ipFamilies.length > 1 ? "PreferDualStack" : "SingleStack";
       s.internalTrafficPolicy ??= "Cluster";
-      s.clusterIP ??= `10.96.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}`;
-      s.clusterIPs ??= [s.clusterIP];
       if (s.type === "NodePort" || s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
     }
+    // Cluster IPs and node ports are allocated by allocators.ts, after validation.
     for (const p of s.ports ?? []) {
       p.protocol ??= "TCP";
       p.targetPort ??= p.port;
-      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
-        p.nodePort = crypto.randomInt(30000, 32768);
     }
+    defaultIngress(obj);
   } else if (rt.resource === "namespaces") {
     obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
     obj.spec ??= { finalizers: ["kubernetes"] };

@@ -138,4 +138,36 @@ describe("Kubernetes emulator with @kubernetes/client-node 1.4: leases and event
     );
     assert.match(ev.metadata.name ?? "", /^web\.[a-z0-9]{5}$/);
   });
+
+  it("writes a LoadBalancer's status with patch/replaceNamespacedServiceStatus (JSON and merge patch)", async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedService({
+      namespace: NS,
+      body: {
+        metadata: { name: "web-lb" },
+        spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 80, targetPort: "http" }] },
+      },
+    });
+    // client-node's default patch type is a JSON patch.
+    await core.patchNamespacedServiceStatus({
+      name: "web-lb",
+      namespace: NS,
+      body: [{ op: "add", path: "/status/loadBalancer/ingress", value: [{ ip: "10.10.10.10" }] }],
+    });
+    let svc = await core.readNamespacedServiceStatus({ name: "web-lb", namespace: NS });
+    assert.deepEqual(
+      svc.status?.loadBalancer?.ingress?.map((i) => [i.ip, i.ipMode]),
+      [["10.10.10.10", "VIP"]],
+    );
+    assert.ok((svc.spec?.ports?.[0].nodePort ?? 0) >= 30000, "a LoadBalancer gets a node port");
+    await core.patchNamespacedServiceStatus(
+      { name: "web-lb", namespace: NS, body: { status: { loadBalancer: { ingress: [{ ip: "10.10.10.11" }] } } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    svc = await core.readNamespacedService({ name: "web-lb", namespace: NS });
+    assert.equal(svc.status?.loadBalancer?.ingress?.[0].ip, "10.10.10.11");
+    svc.status = { loadBalancer: {} };
+    const replaced = await core.replaceNamespacedServiceStatus({ name: "web-lb", namespace: NS, body: svc });
+    assert.equal(replaced.status?.loadBalancer?.ingress, undefined);
+  });
 });

@@ -7,7 +7,21 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { call, masked, rows } from "./helpers";
-import { ALL_KUBECTLS, kubectlRunner } from "./kubectl-support";
+import { ALL_KUBECTLS, KUBECTLS, kubectlRunner } from "./kubectl-support";
+
+const serviceManifest = (name: string, type: string, nodePort?: number) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  type: ${type}
+  selector: {app: web}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http${nodePort ? `\n    nodePort: ${nodePort}` : ""}
+`;
 
 const LEASE = {
   apiVersion: "coordination.k8s.io/v1",
@@ -84,6 +98,51 @@ describe("Kubernetes emulator with kubectl 1.27-1.33: leases, events, describe, 
         const q = new URLSearchParams(read.query);
         assert.match(q.get("fieldSelector") ?? "", /involvedObject\.name=web/);
         assert.match(q.get("fieldSelector") ?? "", /involvedObject\.kind=Service/);
+      });
+
+      // kubectl 1.27 and 1.28 validate on the client against OpenAPI v2, which the emulator does not serve.
+      const create = (file: string) => ["create", ...(KUBECTLS.includes(bin) ? [] : ["--validate=false"]), "-f", file];
+
+      it("creates a NodePort service with a requested port, shows it, and refuses the taken port", async () => {
+        const port = 30100 + i;
+        const file = path.join(tmp, `np-${i}.yaml`);
+        fs.writeFileSync(file, serviceManifest(`np-${i}`, "NodePort", port));
+        await k(create(file));
+        const t = rows((await k(["get", "svc", `np-${i}`])).stdout);
+        assert.deepEqual([t[1][1], t[1][4]], ["NodePort", `80:${port}/TCP`]);
+        fs.writeFileSync(file, serviceManifest(`np-${i}-again`, "LoadBalancer", port));
+        const refused = await k(create(file), true);
+        assert.equal(refused.code, 1);
+        assert.match(
+          refused.stderr,
+          new RegExp(
+            `The Service "np-${i}-again" is invalid: spec\\.ports\\[0\\]\\.nodePort: Invalid value: ${port}: provided port is already allocated`,
+          ),
+        );
+      });
+
+      it("patches a LoadBalancer's status through --subresource=status and shows the EXTERNAL-IP", async () => {
+        const file = path.join(tmp, `lb-${i}.yaml`);
+        fs.writeFileSync(file, serviceManifest(`lb-${i}`, "LoadBalancer"));
+        await k(create(file));
+        assert.equal(rows((await k(["get", "svc", `lb-${i}`])).stdout)[1][3], "<pending>");
+        const ip = `10.10.10.${10 + i}`;
+        const patch = JSON.stringify({ status: { loadBalancer: { ingress: [{ ip }] } } });
+        await k(["patch", "svc", `lb-${i}`, "--subresource=status", "--type=merge", "-p", patch]);
+        assert.equal(rows((await k(["get", "svc", `lb-${i}`])).stdout)[1][3], ip);
+        const mode = (await k(["get", "svc", `lb-${i}`, "-o", "jsonpath={.status.loadBalancer.ingress[0].ipMode}"]))
+          .stdout;
+        assert.equal(mode, "VIP");
+        // A patch of the object itself does not touch the status.
+        await k([
+          "patch",
+          "svc",
+          `lb-${i}`,
+          "--type=merge",
+          "-p",
+          JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: "10.9.9.9" }] } } }),
+        ]);
+        assert.equal(rows((await k(["get", "svc", `lb-${i}`])).stdout)[1][3], ip);
       });
 
       it("get leases prints NAME, HOLDER, AGE", async () => {
