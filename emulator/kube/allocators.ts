@@ -71,7 +71,8 @@ function dropTypeDependentFields(next: KubeObject, cur: KubeObject): void {
 
 /** patchAllocatedValues: what an update leaves out (a PUT of an old manifest) is kept from the stored object. */
 export function patchAllocatedValues(next: KubeObject, cur: KubeObject): void {
-  const n = (next.spec ??= {});
+  next.spec ??= {};
+  const n = next.spec;
   const c = cur.spec ?? {};
   if (needsClusterIP(cur) && needsClusterIP(next)) {
     n.clusterIP ??= c.clusterIP;
@@ -151,12 +152,13 @@ function portAllocator(store: Store, self: KubeObject, stored: KubeObject | unde
       return err;
     },
     next(): number {
-      for (let i = 0; i < 64; i++) {
-        const port = crypto.randomInt(NODE_PORT_MIN, NODE_PORT_MAX + 1);
-        if (!check(port) && !own.has(port)) return (taken.add(port), port);
-      }
-      for (let port = NODE_PORT_MIN; port <= NODE_PORT_MAX; port++) {
-        if (!check(port) && !own.has(port)) return (taken.add(port), port);
+      const free = (port: number) => !check(port) && !own.has(port);
+      let port = crypto.randomInt(NODE_PORT_MIN, NODE_PORT_MAX + 1);
+      for (let i = 0; i < 64 && !free(port); i++) port = crypto.randomInt(NODE_PORT_MIN, NODE_PORT_MAX + 1);
+      for (let p = NODE_PORT_MIN; !free(port) && p <= NODE_PORT_MAX; p++) port = p;
+      if (free(port)) {
+        taken.add(port);
+        return port;
       }
       throw new ApiError(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: range is full");
     },
