@@ -27,6 +27,8 @@ import * as YAML from "yaml";
 import { generateTls, type TlsMaterial } from "../common/tls";
 import { type KubeFaults, noFaults } from "./faults";
 import { fixturePath, loadObjects, readFixture } from "./fixtures";
+import { createIpam } from "./ipam";
+import { createKubelet, type KubeletOptions } from "./kubelet";
 import { type KubeMutations, createMutations } from "./mutations";
 import { createObjectApi, defineIndexes } from "./objects";
 import { byResource } from "./resources";
@@ -34,8 +36,11 @@ import { createHandler, type RequestLogEntry } from "./server";
 import { createStore } from "./store";
 import type { KubeObject } from "./types";
 
-export type { AddNodeOptions, AddPodOptions, KubeMutations } from "./mutations";
-export { nodePodCidrs } from "./mutations";
+export type { AddNodeOptions, AddPodOptions, CreatePodOptions, KubeMutations } from "./mutations";
+export { nodePodCidrs } from "./ipam";
+export type { KubeletOptions } from "./kubelet";
+export { READY_AFTER_ANNOTATION, TERMINATE_AFTER_ANNOTATION } from "./kubelet";
+export type { RolloutOptions, RolloutResult, RolloutTarget } from "./rollout";
 export type { KubeFaults } from "./faults";
 export type { RequestLogEntry } from "./server";
 export type { KubeObject } from "./types";
@@ -57,6 +62,12 @@ export interface KubeEmulatorOptions {
   faults?: Partial<KubeFaults>;
   /** Interval of watch BOOKMARK events when a client allows them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /**
+   * The kubelet/CNI imitation: pods bound to a node start (an IP from the node's pod CIDR) and turn Ready after
+   * these delays, and pods deleted with a grace period are removed after terminateAfterMs. false: no kubelet
+   * (pods created over the API stay Pending and HTTP deletes remove pods at once). Default: all delays 0.
+   */
+  kubelet?: false | Partial<KubeletOptions>;
   /** A CA of its own instead of the one emulators in this process share (generating one takes seconds). */
   freshCa?: boolean;
   /** Where to write ca.crt and kubeconfig; a fresh temporary directory (removed by stop()) when omitted. */
@@ -78,6 +89,8 @@ export interface KubeEmulator extends KubeMutations {
   load(objects: readonly KubeObject[]): void;
   /** The current resourceVersion of the store. */
   resourceVersion(): string;
+  /** Changes the kubelet's delays from now on (the live options; undefined when started with kubelet: false). */
+  kubelet?: KubeletOptions;
   /** Compacts the watch history, as etcd does: watches from any resourceVersion before now get 410 Expired. */
   compact(): void;
   /** Ends every open watch, as an API server restart or a load balancer idle timeout would. */
@@ -132,6 +145,15 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const store = createStore();
   defineIndexes(store);
   const api = createObjectApi(store);
+  const ipam = createIpam(store);
+  const kubelet =
+    options.kubelet === false
+      ? undefined
+      : createKubelet(store, api, ipam, { startAfterMs: 0, readyAfterMs: 0, terminateAfterMs: 0, ...options.kubelet });
+  if (kubelet) {
+    api.addController(kubelet);
+    api.settings.gracefulPodDeletion = true;
+  }
   for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
     api.create(byResource("namespaces"), { metadata: { name: ns, creationTimestamp: "2026-01-01T00:00:00Z" } });
   }
@@ -167,7 +189,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 
   let stopped = false;
   return {
-    ...createMutations(store, api),
+    ...createMutations(store, api, ipam, kubelet),
+    kubelet: kubelet?.options,
     url,
     kubeconfig,
     kubeconfigContent,
@@ -192,6 +215,7 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
     async stop() {
       if (stopped) return;
       stopped = true;
+      kubelet?.stop();
       for (const close of [...openWatches]) close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,11 +1,12 @@
 // Create, update and delete with the API server's defaulting, validation, optimistic concurrency, /status
-// split and garbage collection, driving the EndpointSlice controller imitation after every pod, service or
-// node change.
+// split, graceful pod deletion and garbage collection, driving the EndpointSlice controller imitation after every
+// pod, service or node change, and then the other controllers (kubelet, NodePortLocal agent) after every write.
 import * as crypto from "node:crypto";
 import { defineServiceIndexes, patchAllocatedValues, prepareService } from "./allocators";
 import { alreadyExists, ApiError, badRequest, conflict, fieldError, invalidFields, notFound } from "./errors";
 import { byResource, gvString, RESOURCES, storageOf } from "./resources";
 import { MANAGED_BY, randomSuffix, SERVICE_NAME_LABEL, type SliceWriter, syncService } from "./slices";
+import { nowIso } from "./podstatus";
 import type { Store } from "./store";
 import { applyDefaults, decode, validate, validateStatus } from "./strategy";
 import type { KubeObject, ResourceType } from "./types";
@@ -32,12 +33,21 @@ export interface ObjectApi {
   ): KubeObject;
   /** graceful: mark the object with a deletionTimestamp and keep it, as a pod with a grace period is kept. */
   remove(rt: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject;
-  /** Runs many writes with the controller paused, then derives every service's slices once. */
+  /** Runs many writes with the controllers paused, then derives every service's slices and resyncs once. */
   bulk(fn: () => void): void;
   syncAllServices(): void;
+  /** Registers a controller: told of every write after it is stored, and asked to resync after a bulk load. */
+  addController(c: Controller): void;
+  /** Pods deleted with a grace period stay Terminating until a kubelet removes them (set when one runs). */
+  settings: { gracefulPodDeletion: boolean };
 }
 
-export const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+export interface Controller {
+  onChange(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void;
+  resync(): void;
+}
+
+export { nowIso };
 const clone = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
 
 /** Indexes the controller and list paths rely on; registered once per store. */
@@ -61,6 +71,8 @@ const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadat
 
 export function createObjectApi(store: Store): ObjectApi {
   let paused = false;
+  const controllers: Controller[] = [];
+  const settings = { gracefulPodDeletion: false };
 
   const writer: SliceWriter = {
     create: (resource, obj) => create(byResource(resource), obj, obj.metadata.namespace, { keepStatus: true }),
@@ -81,6 +93,11 @@ export function createObjectApi(store: Store): ObjectApi {
 
   function reconcile(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void {
     if (paused) return;
+    deriveSlices(rt, before, after);
+    for (const c of controllers) c.onChange(rt, before, after);
+  }
+
+  function deriveSlices(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void {
     const obj = (after ?? before)!;
     if (rt.resource === "pods") {
       syncNamespace(obj.metadata.namespace!, (svc) => selects(svc, before) || selects(svc, after));
@@ -217,15 +234,18 @@ export function createObjectApi(store: Store): ObjectApi {
   ): KubeObject {
     const cur = store.get(rt.resource, rt.namespaced ? namespace : undefined, name);
     if (!cur) throw notFound(rt, name);
-    const grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
-    const keep =
-      (options.graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
-    if (keep && cur.metadata.deletionTimestamp && cur.metadata.finalizers?.length) return cur;
+    let grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
+    // The pod strategy's CheckGracefulDelete: unscheduled and finished pods go at once.
+    if (rt.resource === "pods" && (!cur.spec?.nodeName || ["Failed", "Succeeded"].includes(cur.status?.phase)))
+      grace = 0;
+    const graceful = options.graceful || (rt.resource === "pods" && settings.gracefulPodDeletion);
+    const keep = (graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
+    if (keep && cur.metadata.deletionTimestamp && (cur.metadata.finalizers?.length || graceful)) return cur;
     if (keep && !cur.metadata.deletionTimestamp) {
       // Finalizers, or a pod's grace period, keep the object marked for deletion until it is removed for good.
-      const at = new Date(Date.now() + (options.graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");
+      const at = new Date(Date.now() + (graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");
       const metadata = { ...cur.metadata, deletionTimestamp: at };
-      if (options.graceful) metadata.deletionGracePeriodSeconds = grace;
+      if (graceful) metadata.deletionGracePeriodSeconds = grace;
       const marked = { ...cur, metadata };
       const out = store.put(rt.resource, marked, "MODIFIED");
       reconcile(rt, cur, out);
@@ -245,6 +265,10 @@ export function createObjectApi(store: Store): ObjectApi {
     create,
     update,
     remove,
+    settings,
+    addController: (c) => {
+      controllers.push(c);
+    },
     bulk(fn) {
       paused = true;
       try {
@@ -253,6 +277,7 @@ export function createObjectApi(store: Store): ObjectApi {
         paused = false;
       }
       this.syncAllServices();
+      for (const c of controllers) c.resync();
     },
     syncAllServices() {
       for (const svc of [...store.list("services")]) syncService(store, writer, svc);

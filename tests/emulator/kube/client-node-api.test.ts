@@ -56,7 +56,7 @@ async function tryAcquire(api: K8s.CoordinationV1Api, id: string, durationSecond
   }
 }
 
-describe("Kubernetes emulator with @kubernetes/client-node 1.4: leases and events", function () {
+describe("Kubernetes emulator with @kubernetes/client-node 1.4: leases, events, status, pod lifecycle", function () {
   this.timeout(60_000);
   let kube: KubeEmulator;
   let kc: K8s.KubeConfig;
@@ -169,5 +169,53 @@ describe("Kubernetes emulator with @kubernetes/client-node 1.4: leases and event
     svc.status = { loadBalancer: {} };
     const replaced = await core.replaceNamespacedServiceStatus({ name: "web-lb", namespace: NS, body: svc });
     assert.equal(replaced.status?.loadBalancer?.ingress, undefined);
+  });
+
+  it("sees a created pod start and turn Ready, and a deleted one go Terminating then DELETED, through Watch", async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const seen: string[] = [];
+    let resolveGone: () => void;
+    const gone = new Promise<void>((r) => {
+      resolveGone = r;
+    });
+    const req = await new k8s.Watch(kc).watch(
+      `/api/v1/namespaces/${NS}/pods`,
+      { labelSelector: "app=cn" },
+      (type: string, pod: K8s.V1Pod) => {
+        const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.status;
+        seen.push(
+          `${type} ${pod.status?.phase} ${pod.status?.podIP ?? "-"} ${ready ?? "-"} ${pod.metadata?.deletionTimestamp ? "T" : ""}`.trim(),
+        );
+        if (type === "DELETED") resolveGone();
+      },
+      () => {},
+    );
+    try {
+      await core.createNamespacedPod({
+        namespace: NS,
+        body: {
+          metadata: { name: "cn-1", labels: { app: "cn" } },
+          spec: { nodeName: "node1", containers: [{ name: "web", image: "nginx:1.27" }] },
+        },
+      });
+      await kube.waitFor(
+        "pods",
+        "cn-1",
+        NS,
+        (p) =>
+          p?.status?.conditions?.some(
+            (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+          ) ?? false,
+      );
+      const deleted = await core.deleteNamespacedPod({ name: "cn-1", namespace: NS });
+      assert.ok(deleted.metadata?.deletionTimestamp instanceof Date);
+      await gone;
+    } finally {
+      req.abort();
+    }
+    assert.equal(seen[0], "ADDED Pending - -");
+    assert.match(seen[1], /^MODIFIED Running 192\.168\.101\.\d+ True$/);
+    assert.match(seen.at(-2) ?? "", /^MODIFIED Running 192\.168\.101\.\d+ True T$/);
+    assert.match(seen.at(-1) ?? "", /^DELETED Running/);
   });
 });

@@ -9,6 +9,20 @@ import { type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { call, masked, rows } from "./helpers";
 import { ALL_KUBECTLS, KUBECTLS, kubectlRunner } from "./kubectl-support";
 
+const podManifest = (name: string, node: string, gate?: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: default
+  labels: {app: web}
+spec:
+  nodeName: ${node}${gate ? `\n  readinessGates:\n  - conditionType: ${gate}` : ""}
+  containers:
+  - name: web
+    image: nginx:1.27
+    ports: [{name: http, containerPort: 8080}]
+`;
+
 const serviceManifest = (name: string, type: string, nodePort?: number) => `apiVersion: v1
 kind: Service
 metadata:
@@ -143,6 +157,34 @@ describe("Kubernetes emulator with kubectl 1.27-1.33: leases, events, describe, 
           JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: "10.9.9.9" }] } } }),
         ]);
         assert.equal(rows((await k(["get", "svc", `lb-${i}`])).stdout)[1][3], ip);
+      });
+
+      it("runs a created pod on its node (IP from the node's CIDR, Ready), and deletes it gracefully", async () => {
+        const file = path.join(tmp, `kp-${i}.yaml`);
+        fs.writeFileSync(file, podManifest(`kp-${i}`, "node2"));
+        await k(create(file));
+        await k(["wait", "--for=condition=Ready", `pod/kp-${i}`, "--timeout=10s"]);
+        const row = rows((await k(["get", "pod", `kp-${i}`, "-o", "wide"])).stdout)[1];
+        assert.deepEqual([row[1], row[2], row[6]], ["1/1", "Running", "node2"]);
+        assert.match(row[5], /^192\.168\.102\.\d+$/);
+        assert.match((await k(["delete", "pod", `kp-${i}`])).stdout, new RegExp(`pod "kp-${i}" deleted`));
+        assert.match((await k(["get", "pod", `kp-${i}`], true)).stderr, /NotFound/);
+      });
+
+      it("holds a gated pod not Ready until its gate condition is patched through /status", async () => {
+        const gate = "avi-k8s.io/pool-member";
+        const file = path.join(tmp, `gp-${i}.yaml`);
+        fs.writeFileSync(file, podManifest(`gp-${i}`, "node1", gate));
+        await k(create(file));
+        await k(["wait", "--for=condition=ContainersReady", `pod/gp-${i}`, "--timeout=10s"]);
+        let row = rows((await k(["get", "pod", `gp-${i}`, "-o", "wide"])).stdout)[1];
+        assert.deepEqual([row[1], row.at(-1)], ["1/1", "0/1"]);
+        const patch = JSON.stringify({ status: { conditions: [{ type: gate, status: "True" }] } });
+        await k(["patch", "pod", `gp-${i}`, "--subresource=status", "-p", patch]);
+        await k(["wait", "--for=condition=Ready", `pod/gp-${i}`, "--timeout=10s"]);
+        row = rows((await k(["get", "pod", `gp-${i}`, "-o", "wide"])).stdout)[1];
+        assert.equal(row.at(-1), "1/1");
+        await k(["delete", "pod", `gp-${i}`, "--grace-period=0", "--force"], true);
       });
 
       it("get leases prints NAME, HOLDER, AGE", async () => {
