@@ -30,6 +30,7 @@ import { fixturePath, loadObjects, readFixture } from "./fixtures";
 import { createIpam } from "./ipam";
 import { createKubelet, type KubeletOptions } from "./kubelet";
 import { type KubeMutations, createMutations } from "./mutations";
+import { createNplAgent, type NplOptions } from "./npl";
 import { createObjectApi, defineIndexes } from "./objects";
 import { byResource } from "./resources";
 import { createHandler, type RequestLogEntry } from "./server";
@@ -41,6 +42,8 @@ export { nodePodCidrs } from "./ipam";
 export type { KubeletOptions } from "./kubelet";
 export { READY_AFTER_ANNOTATION, TERMINATE_AFTER_ANNOTATION } from "./kubelet";
 export type { RolloutOptions, RolloutResult, RolloutTarget } from "./rollout";
+export type { NplFormat, NplOptions } from "./npl";
+export { NPL_ANNOTATION, NPL_ENABLED_ANNOTATION } from "./npl";
 export type { KubeFaults } from "./faults";
 export type { RequestLogEntry } from "./server";
 export type { KubeObject } from "./types";
@@ -68,6 +71,11 @@ export interface KubeEmulatorOptions {
    * (pods created over the API stay Pending and HTTP deletes remove pods at once). Default: all delays 0.
    */
   kubelet?: false | Partial<KubeletOptions>;
+  /**
+   * The Antrea NodePortLocal agent imitation (on unless false): portRange (default [61000, 62000]) and the
+   * annotation format, "v2" (default, Antrea 2.x), "v1.7" (adds the deprecated protocols list) or "v1.4".
+   */
+  nodePortLocal?: false | Partial<NplOptions>;
   /** A CA of its own instead of the one emulators in this process share (generating one takes seconds). */
   freshCa?: boolean;
   /** Where to write ca.crt and kubeconfig; a fresh temporary directory (removed by stop()) when omitted. */
@@ -153,6 +161,11 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   if (kubelet) {
     api.addController(kubelet);
     api.settings.gracefulPodDeletion = true;
+  }
+  if (options.nodePortLocal !== false) {
+    api.addController(
+      createNplAgent(store, api, { portRange: [61000, 62000], format: "v2", ...options.nodePortLocal }),
+    );
   }
   for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
     api.create(byResource("namespaces"), { metadata: { name: ns, creationTimestamp: "2026-01-01T00:00:00Z" } });

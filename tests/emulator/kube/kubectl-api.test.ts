@@ -187,6 +187,17 @@ describe("Kubernetes emulator with kubectl 1.27-1.33: leases, events, describe, 
         await k(["delete", "pod", `gp-${i}`, "--grace-period=0", "--force"], true);
       });
 
+      it("annotating a Service for NodePortLocal makes the agent annotate its pods; removing it clears them", async () => {
+        const jsonpath = "jsonpath={.metadata.annotations.nodeportlocal\\.antrea\\.io}";
+        await k(["annotate", "svc", "web", "nodeportlocal.antrea.io/enabled=true"]);
+        const value = (await k(["get", "pod", "web-c", "-o", jsonpath])).stdout;
+        const [entry] = JSON.parse(value);
+        assert.deepEqual([entry.podPort, entry.nodeIP, entry.protocol], [8080, "10.100.1.102", "tcp"]);
+        assert.ok(entry.nodePort >= 61000 && entry.nodePort <= 62000);
+        await k(["annotate", "svc", "web", "nodeportlocal.antrea.io/enabled-"]);
+        assert.equal((await k(["get", "pod", "web-c", "-o", jsonpath])).stdout, "");
+      });
+
       it("get leases prints NAME, HOLDER, AGE", async () => {
         assert.deepEqual(masked((await k(["get", "leases"])).stdout), [
           ["NAME", "HOLDER", "AGE"],
