@@ -1,8 +1,8 @@
-// The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.29-1.33) and
+// The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.27-1.33) and
 // @kubernetes/client-node 1.4 use unchanged. Only ever binds 127.0.0.1.
 //
 //   const kube = await startKubeEmulator({ topology?: file, objects?: KubeObject[], port?, token?, faults?,
-//                                          bookmarkIntervalMs?, freshCa?, dir? });
+//                                          bookmarkIntervalMs?, kubelet?, nodePortLocal?, freshCa?, dir? });
 //   kube.url, kube.kubeconfig (file path), kube.kubeconfigContent, kube.token, kube.caFile, kube.caCert
 //   kube.requestLog            every request: {method, path, query, status, bytes, accept, contentType, watch}
 //   kube.faults                live knobs: unauthorized/forbidden/expireContinue/tooManyRequests/serverError are
@@ -10,15 +10,18 @@
 //                              latencyMs, pathPattern; kube.setFaults({...}) / kube.clearFaults()
 //   kube.addNode / removeNode / setNodeReady / addPod / movePod(ns, name, toNode) / setPodReady / terminatePod /
 //   deletePod / apply(obj) / remove(apiVersion, kind, name, ns?) / get(resource, name, ns?) / list(resource, ns?)
+//   kube.createPod / setPodCondition / rollout(target, options) / waitFor(...) / settled()   (mutations.ts)
+//   kube.kubelet               the kubelet's live delays; kube.compact() / kube.dropWatches() for watch tests
 //   kube.load(objects)         adds more objects (bulk, then one EndpointSlice derivation)
 //   await kube.stop()          closes watches and the server, removes the temporary directory
 //
 // Without topology or objects it serves the seed topology (fixtures/seed.yaml; FIXTURES and fixturePath(name) name
-// the others). EndpointSlices and v1 Endpoints are derived from Services and Pods on every change.
-// generateCluster({nodes, services, podsPerService | pods, seed, cni?, calicoBlocksPerNode?, notReadyEvery?})
-// builds large deterministic clusters for startKubeEmulator({objects}). HTTP DELETE removes pods at once (no
-// kubelet); terminatePod() is the graceful path. Limits: no admission, RBAC, immutability checks or schemas;
-// strategic merge and server-side apply are approximations; legacy (not aggregated) discovery only.
+// the others). Controllers run on every change: EndpointSlices and v1 Endpoints from Services and Pods
+// (slices.ts), a kubelet/CNI (kubelet.ts, ipam.ts) and Antrea's NodePortLocal agent (npl.ts); the Service
+// registry allocates cluster IPs and node ports (allocators.ts). generateCluster({nodes, services,
+// podsPerService | pods, seed, cni?, calicoBlocksPerNode?, notReadyEvery?}) builds large deterministic clusters.
+// Limits: no admission, RBAC, immutability checks or schemas; strategic merge and server-side apply are
+// approximations; legacy (not aggregated) discovery only; no scheduler (a pod needs spec.nodeName to start).
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
