@@ -25,7 +25,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
     await refuses(
       s,
       "healthmonitor",
-      { name: "bad-type", type: "HEALTH_MONITOR_GRPC" } as never,
+      { name: "bad-type", type: "HEALTH_MONITOR_GRPC" },
       /Invalid value HEALTH_MONITOR_GRPC for field type: allowed values are HEALTH_MONITOR_PING, .*HEALTH_MONITOR_SCTP/,
     );
   });
@@ -44,7 +44,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
       await refuses(
         s,
         "healthmonitor",
-        { name: `r-${field}-${value}`, type: "HEALTH_MONITOR_TCP", [field]: value } as never,
+        { name: `r-${field}-${value}`, type: "HEALTH_MONITOR_TCP", [field]: value },
         pattern,
       );
     }
@@ -64,13 +64,13 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
     await refuses(
       s,
       "healthmonitor",
-      { name: "eq", type: "HEALTH_MONITOR_TCP", send_interval: 5, receive_timeout: 5 } as never,
+      { name: "eq", type: "HEALTH_MONITOR_TCP", send_interval: 5, receive_timeout: 5 },
       rule,
     );
     await refuses(
       s,
       "healthmonitor",
-      { name: "short", type: "HEALTH_MONITOR_TCP", send_interval: 3 } as never,
+      { name: "short", type: "HEALTH_MONITOR_TCP", send_interval: 3 },
       /receive_timeout \(4\) must be less than send_interval \(3\)/,
     );
     const ok = await creates(s, "healthmonitor", {
@@ -98,7 +98,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
       await refuses(
         s,
         "healthmonitor",
-        { name: `mp${port}`, type: "HEALTH_MONITOR_TCP", monitor_port: port } as never,
+        { name: `mp${port}`, type: "HEALTH_MONITOR_TCP", monitor_port: port },
         /field monitor_port: allowed values are 1-65535, special values 0/,
       );
     }
@@ -136,7 +136,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
       await refuses(
         s,
         "healthmonitor",
-        { name: `http-${name}`, type: "HEALTH_MONITOR_HTTP", http_monitor: http } as never,
+        { name: `http-${name}`, type: "HEALTH_MONITOR_HTTP", http_monitor: http },
         pattern,
       );
     }
@@ -147,7 +147,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
         name: "https-code",
         type: "HEALTH_MONITOR_HTTPS",
         https_monitor: { http_response_code: ["HTTP_6XX"] },
-      } as never,
+      },
       /field https_monitor.http_response_code\[0\]/,
     );
   });
@@ -168,19 +168,19 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
     await refuses(
       s,
       "healthmonitor",
-      { name: "tcp-bad", type: "HEALTH_MONITOR_TCP", tcp_monitor: { tcp_half_open: "yes" } } as never,
+      { name: "tcp-bad", type: "HEALTH_MONITOR_TCP", tcp_monitor: { tcp_half_open: "yes" } },
       /field tcp_monitor.tcp_half_open: expected true or false/,
     );
     await refuses(
       s,
       "healthmonitor",
-      { name: "udp-bad", type: "HEALTH_MONITOR_UDP", udp_monitor: "ping" } as never,
+      { name: "udp-bad", type: "HEALTH_MONITOR_UDP", udp_monitor: "ping" },
       /field udp_monitor: expected an object/,
     );
     await refuses(
       s,
       "healthmonitor",
-      { name: "dns-bad", type: "HEALTH_MONITOR_DNS", dns_monitor: {} } as never,
+      { name: "dns-bad", type: "HEALTH_MONITOR_DNS", dns_monitor: {} },
       /Field dns_monitor.query_name is required/,
     );
   });
@@ -259,7 +259,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
       await refuses(
         s,
         p,
-        { name: "pp-bad", persistence_type: "PERSISTENCE_TYPE_SOURCE_IP" } as never,
+        { name: "pp-bad", persistence_type: "PERSISTENCE_TYPE_SOURCE_IP" },
         /Invalid value PERSISTENCE_TYPE_SOURCE_IP for field persistence_type: allowed values are PERSISTENCE_TYPE_CLIENT_IP_ADDRESS, /,
       );
       for (const timeout of [0, 721, 1440]) {
@@ -270,14 +270,14 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
             name: `pp-${timeout}`,
             persistence_type: "PERSISTENCE_TYPE_CLIENT_IP_ADDRESS",
             ip_persistence_profile: { ip_persistent_timeout: timeout },
-          } as never,
+          },
           /field ip_persistence_profile.ip_persistent_timeout: allowed values are 1-720/,
         );
       }
       await refuses(
         s,
         p,
-        { name: "pp-rec", persistence_type: "PERSISTENCE_TYPE_TLS", server_hm_down_recovery: "RETRY" } as never,
+        { name: "pp-rec", persistence_type: "PERSISTENCE_TYPE_TLS", server_hm_down_recovery: "RETRY" },
         /field server_hm_down_recovery/,
       );
       await refuses(
@@ -287,7 +287,7 @@ describe("Avi emulator: health monitors and persistence profiles as the controll
           name: "pp-app",
           persistence_type: "PERSISTENCE_TYPE_APP_COOKIE",
           app_cookie_persistence_profile: {},
-        } as never,
+        },
         /Field app_cookie_persistence_profile.prst_hdr_name is required/,
       );
     });

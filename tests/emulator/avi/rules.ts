@@ -15,7 +15,12 @@ export async function assertAbsent(s: Session, type: string, name: string): Prom
 }
 
 /** POST that must be refused with a 400 naming the field; checks nothing was created. */
-export async function refuses(s: Session, type: string, body: { name: string }, pattern: RegExp): Promise<void> {
+export async function refuses(
+  s: Session,
+  type: string,
+  body: { name: string; [field: string]: unknown },
+  pattern: RegExp,
+): Promise<void> {
   assertRefused(await s.call("POST", `/api/${type}`, body), pattern);
   await assertAbsent(s, type, body.name);
 }
