@@ -1,6 +1,6 @@
 // `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
-import { startAviEmulator } from "../emulator/avi";
+import { AVI_FIXTURES, type AviFixtureName, startAviEmulator } from "../emulator/avi";
 import { startKubeEmulator } from "../emulator/kube";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
@@ -13,6 +13,8 @@ options:
   --port N           port to bind on 127.0.0.1 (default: a free port)
   --state DIR        avi: keep the controller's state in DIR (survives restarts)
   --http             avi: plain HTTP instead of HTTPS
+  --fixture NAME     avi: start from a fixture: ako (AKO 2.2.1's objects and routes for the seed cluster) or
+                     ako-foreign (ako plus another cluster, a hand-made route and an unmarked VS)
   --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)`;
 
 export async function runEmulate(argv: string[]): Promise<number> {
@@ -23,6 +25,7 @@ export async function runEmulate(argv: string[]): Promise<number> {
       port: { type: "string" },
       state: { type: "string" },
       http: { type: "boolean" },
+      fixture: { type: "string" },
       topology: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -44,7 +47,17 @@ export async function runEmulate(argv: string[]): Promise<number> {
   const stops: (() => Promise<void>)[] = [];
   if (kind === undefined || kind === "avi") {
     // With both emulators, --port belongs to neither: two servers cannot share it.
-    const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
+    const fixture = values.fixture as AviFixtureName | undefined;
+    if (fixture !== undefined && !AVI_FIXTURES.includes(fixture)) {
+      console.error(`avi-k8s emulate: --fixture must be one of ${AVI_FIXTURES.join(", ")}, got '${fixture}'`);
+      return 2;
+    }
+    const avi = await startAviEmulator({
+      port: kind ? port : undefined,
+      stateDir: values.state,
+      http: values.http,
+      fixture,
+    });
     stops.push(() => avi.stop());
     console.log(
       JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),

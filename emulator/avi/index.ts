@@ -12,9 +12,13 @@
 //   avi.faults.restart(1500)  // 503 everywhere incl. GET /api/cluster/status, sessions dropped, then back
 //   avi.faults.clear();  await avi.stop();
 //
+//   await startAviEmulator({ fixture: "ako" })   // start from AKO 2.2.1's footprint for the seed cluster (fixtures.ts)
+//   avi.load("ako-foreign") / avi.load(steps)      // apply a named fixture or FixtureStep[] to a running emulator
+//
 // Options: port, http (plain HTTP), stateDir (durable state), username/password (default admin + generated),
 // sessionIdleTimeoutMs (15 min), sessionExpiredStatus (401 | 419), maxLoginFailures (20) and lockoutMs (30 min),
-// serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults.
+// serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults, fixture (applied
+// only to a fresh state, not to one loaded from stateDir).
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -22,12 +26,23 @@ import { generateTls, type TlsMaterial } from "../common/tls";
 import { type AuthConfig, newAuthState, randomToken } from "./auth";
 import { seedFreshController } from "./defaults";
 import { createFaults, type FaultKnobs, type FaultsHandle } from "./faults";
+import { type AviFixtureName, aviFixture, applyFixture, type FixtureStep } from "./fixtures";
 import { clone, type Obj } from "./json";
 import { loadState, saveState } from "./persistence";
 import { createHandler, type RequestLogEntry, type ServerContext } from "./server";
 import { all, emptyState, find, type State, tenantOf } from "./store";
 
+export type { AkoCluster, AkoEndpoint, AkoNode, AkoPort, AkoService } from "./ako";
+export { akoNames, akoPrerequisites, akoRouteId, akoRoutes, akoServiceSteps, akoSteps } from "./ako";
 export type { FaultKnobs, FaultsHandle, ScriptedFault } from "./faults";
+export {
+  AVI_FIXTURES,
+  type AviFixtureName,
+  aviFixture,
+  type FixtureStep,
+  OTHER_AKO_CLUSTER,
+  SEED_AKO_CLUSTER,
+} from "./fixtures";
 export type { Obj } from "./json";
 export type { RequestLogEntry } from "./server";
 
@@ -47,6 +62,8 @@ export interface AviEmulatorOptions {
   /** Start with systemconfiguration.portal_configuration.allow_basic_authentication = true. */
   allowBasicAuth?: boolean;
   faults?: FaultKnobs;
+  /** Objects to start with: a named fixture or steps; applied only when the state is fresh. */
+  fixture?: AviFixtureName | FixtureStep[];
 }
 
 export interface AviEmulator {
@@ -64,6 +81,8 @@ export interface AviEmulator {
   object(type: string, uuid: string): Obj | undefined;
   /** Number of live login sessions. */
   sessionCount(): number;
+  /** Apply a named fixture or fixture steps now, as the writer's requests would be (throws naming a refused step). */
+  load(fixture: AviFixtureName | FixtureStep[]): void;
   clearLog(): void;
   stop(): Promise<void>;
 }
@@ -73,9 +92,15 @@ let processTls: Promise<TlsMaterial> | undefined;
 
 export async function startAviEmulator(options: AviEmulatorOptions = {}): Promise<AviEmulator> {
   let state: State | undefined = options.stateDir ? loadState(options.stateDir) : undefined;
+  const limits = { serversPerPool: options.serversPerPool ?? 5000, routesPerVrf: options.routesPerVrf ?? 10000 };
+  const load = (target: State, fixture: AviFixtureName | FixtureStep[]) => {
+    const steps = typeof fixture === "string" ? aviFixture(fixture) : fixture;
+    applyFixture(target, steps, limits, typeof fixture === "string" ? `fixture ${fixture}` : "fixture");
+  };
   if (!state) {
     state = emptyState();
     seedFreshController(state);
+    if (options.fixture !== undefined) load(state, options.fixture);
   }
   const sysconf = find(state, "systemconfiguration", "default");
   if (options.allowBasicAuth && sysconf) sysconf.portal_configuration.allow_basic_authentication = true;
@@ -103,7 +128,7 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
     auth,
     authConfig,
     faults,
-    limits: { serversPerPool: options.serversPerPool ?? 5000, routesPerVrf: options.routesPerVrf ?? 10000 },
+    limits,
     secure,
     controllerVersion: options.controllerVersion ?? "30.2.1",
     expiredStatus: options.sessionExpiredStatus ?? 401,
@@ -142,6 +167,10 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
     },
     object: (type, uuid) => clone(find(current, type, uuid)),
     sessionCount: () => auth.sessions.size,
+    load(fixture) {
+      load(current, fixture);
+      commit();
+    },
     clearLog: () => {
       log.length = 0;
     },
