@@ -47,7 +47,14 @@ export async function runEmulate(argv: string[]): Promise<number> {
     const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
     stops.push(() => avi.stop());
     console.log(
-      JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),
+      JSON.stringify({
+        kind: "avi",
+        url: avi.url,
+        ui: avi.ui,
+        username: avi.username,
+        password: avi.password,
+        caFile: avi.caFile,
+      }),
     );
   }
   if (kind === undefined || kind === "kube") {

@@ -1,0 +1,438 @@
+// The topology picture of the live view: virtual service -> pool -> pods (pool servers) -> nodes -> VRF routes,
+// drawn from the live state alone. The controller knows no node addresses, so a node is tied to a route when the
+// route's prefix holds one of the node's pod IPs (longest prefix wins); the route's next hop is then the node's
+// address. Past a size the picture is summarised: pods grouped per node, the busiest nodes drawn, the rest counted.
+// Pure functions (buildPicture) plus an SVG renderer that builds DOM nodes, so names are never parsed as markup.
+
+export const COLUMNS = ["virtual service", "pool", "pods (servers)", "nodes", "VRF routes"];
+
+/** Beyond these the picture groups pods per node. */
+export const FULL_LIMITS = { servers: 24, nodes: 12, routes: 16, virtualServices: 8, pools: 10 };
+/** How many of each the summarised picture draws before counting the rest. */
+export const SUMMARY_LIMITS = { virtualServices: 6, pools: 8, nodes: 10 };
+
+// ---- addresses -------------------------------------------------------------------------------------------------
+
+function parseV4(s) {
+  const p = s.split(".");
+  if (p.length !== 4) return undefined;
+  let n = 0n;
+  for (const x of p) {
+    if (!/^\d{1,3}$/.test(x) || Number(x) > 255) return undefined;
+    n = (n << 8n) | BigInt(x);
+  }
+  return n;
+}
+
+function parseV6(s) {
+  const halves = s.split("::");
+  if (halves.length > 2) return undefined;
+  const part = (h) => (h === "" ? [] : h.split(":"));
+  const head = part(halves[0]);
+  const tail = halves.length === 2 ? part(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  const groups = [...head, ...Array(missing).fill("0"), ...tail];
+  let n = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    n = (n << 16n) | BigInt(`0x${g}`);
+  }
+  return n;
+}
+
+/** An address as {bits, value}; undefined when it is not an IPv4 or IPv6 literal. */
+export function parseAddress(s) {
+  if (typeof s !== "string") return undefined;
+  if (s.includes(":")) {
+    const v = parseV6(s);
+    return v === undefined ? undefined : { bits: 128, value: v };
+  }
+  const v = parseV4(s);
+  return v === undefined ? undefined : { bits: 32, value: v };
+}
+
+const network = (value, bits, mask) => (mask === 0 ? 0n : (value >> BigInt(bits - mask)) << BigInt(bits - mask));
+
+/** Longest-prefix lookup over the routes: one map per (family, mask length), so n addresses cost n x masks. */
+export function routeIndex(routes) {
+  const tables = new Map();
+  for (const r of routes) {
+    const [a, m] = String(r.prefix).split("/");
+    const ip = parseAddress(a);
+    const mask = Number(m);
+    if (!ip || !Number.isInteger(mask) || mask < 0 || mask > ip.bits) continue;
+    const key = `${ip.bits}/${mask}`;
+    if (!tables.has(key)) tables.set(key, { bits: ip.bits, mask, byNet: new Map() });
+    const t = tables.get(key);
+    const net = network(ip.value, ip.bits, mask).toString();
+    if (!t.byNet.has(net)) t.byNet.set(net, []);
+    t.byNet.get(net).push(r);
+  }
+  const ordered = [...tables.values()].sort((x, y) => y.mask - x.mask);
+  return (address) => {
+    const ip = parseAddress(address);
+    if (!ip) return [];
+    for (const t of ordered) {
+      if (t.bits !== ip.bits) continue;
+      const hit = t.byNet.get(network(ip.value, ip.bits, t.mask).toString());
+      if (hit) return hit;
+    }
+    return [];
+  };
+}
+
+// ---- the graph ---------------------------------------------------------------------------------------------------
+
+export const isOurs = (route) => route.labels.some((l) => l.key === "clustername");
+
+function routeLines(r) {
+  const label = r.labels.find((l) => l.key === "clustername");
+  const other = r.labels.map((l) => (l.value === undefined ? l.key : `${l.key}=${l.value}`)).join(", ");
+  return [
+    r.prefix,
+    `via ${r.nextHop}`,
+    label ? `ours · clustername=${label.value ?? ""}` : `foreign${other ? ` · ${other}` : ""}`,
+  ];
+}
+
+function plural(n, one, many = `${one}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+function upLine(servers) {
+  const up = servers.filter((s) => s.enabled).length;
+  const down = servers.length - up;
+  return down === 0
+    ? `${up.toLocaleString("en-US")} up`
+    : `${up.toLocaleString("en-US")} up · ${down.toLocaleString("en-US")} disabled`;
+}
+
+function graph() {
+  const boxes = [];
+  const edges = [];
+  const byKey = new Map();
+  const seen = new Set();
+  return {
+    boxes,
+    edges,
+    box(key, col, lines, cls, extra = {}) {
+      let b = byKey.get(key);
+      if (!b) {
+        b = { id: `b${boxes.length}`, key, col, lines, cls, ...extra };
+        byKey.set(key, b);
+        boxes.push(b);
+      }
+      return b;
+    },
+    get: (key) => byKey.get(key),
+    edge(a, b) {
+      const k = `${a.id}>${b.id}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      edges.push([a.id, b.id]);
+    },
+  };
+}
+
+/** The VRF the picture and the routes list show by default: global, else the one with the most routes. */
+export function defaultVrf(state) {
+  const withRoutes = [...state.vrfs].sort((a, b) => b.routes.length - a.routes.length);
+  return state.vrfs.find((v) => v.name === "global" && v.routes.length > 0) ?? withRoutes[0];
+}
+
+/**
+ * The picture for the selected virtual services ("all" or one uuid) and VRF uuid:
+ * {boxes: [{id, col, lines, cls}], edges: [[id, id]], summarised, notes: [string]}.
+ */
+export function buildPicture(state, selection = {}) {
+  const vrf = state.vrfs.find((v) => v.uuid === selection.vrf) ?? defaultVrf(state);
+  const routes = vrf ? vrf.routes : [];
+  const lookup = routeIndex(routes);
+  const poolByUuid = new Map(state.pools.map((p) => [p.uuid, p]));
+  const services = state.virtualServices.filter(
+    (v) => !selection.vs || selection.vs === "all" || v.uuid === selection.vs,
+  );
+  const vsPools = services.map((vs) => ({ vs, pools: vs.pools.map((u) => poolByUuid.get(u)).filter(Boolean) }));
+  const pools = [...new Set(vsPools.flatMap((x) => x.pools))];
+  const servers = pools.flatMap((p) => p.servers.map((s) => ({ pool: p, s, routes: lookup(s.ip) })));
+  const nodeHop = new Map();
+  for (const x of servers)
+    if (x.s.node && x.routes[0] && !nodeHop.has(x.s.node)) nodeHop.set(x.s.node, x.routes[0].nextHop);
+  const nodes = new Set(servers.map((x) => x.s.node).filter(Boolean));
+  const hops = new Set(nodeHop.values());
+  const linked = routes.filter((r) => hops.has(r.nextHop) || servers.some((x) => x.routes.includes(r)));
+  // Our routes to next hops no pool server sits behind: nodes without pods of these services.
+  const loose = routes.filter((r) => isOurs(r) && !linked.includes(r));
+  const full =
+    servers.length <= FULL_LIMITS.servers &&
+    nodes.size + new Set(loose.map((r) => r.nextHop)).size <= FULL_LIMITS.nodes &&
+    linked.length + loose.length <= FULL_LIMITS.routes &&
+    services.length <= FULL_LIMITS.virtualServices &&
+    pools.length <= FULL_LIMITS.pools;
+  const g = graph();
+  const drawn = new Set();
+  const notes = [];
+  const vsBox = (vs) => {
+    const vip = vs.vips.length ? vs.vips.join(", ") : "no VIP";
+    const ports = vs.ports.length ? `:${vs.ports.join(",")}` : "";
+    return g.box(`vs/${vs.uuid}`, 0, [vs.name, `VIP ${vip}${ports}`], vs.enabled ? "vs" : "vs off");
+  };
+  const poolBox = (p) =>
+    g.box(`pool/${p.uuid}`, 1, [p.name, `${plural(p.servers.length, "server")} · ${upLine(p.servers)}`], "pool");
+  const nodeBox = (name) => g.box(`node/${name}`, 3, [name, nodeHop.get(name) ?? "address unknown"], "node");
+  const routeBox = (r) => {
+    drawn.add(r);
+    return g.box(`route/${r.id}/${r.prefix}`, 4, routeLines(r), isOurs(r) ? "route ours" : "route foreign");
+  };
+
+  if (full) {
+    for (const { vs, pools: ps } of vsPools) {
+      const v = vsBox(vs);
+      for (const p of ps) g.edge(v, poolBox(p));
+    }
+    for (const x of servers) {
+      const label = x.s.pod ?? `${x.s.ip}:${x.s.port}`;
+      const sub = x.s.pod ? `${x.s.ip}:${x.s.port}` : x.s.enabled ? "enabled" : "disabled";
+      const sv = g.box(
+        `server/${x.pool.uuid}/${x.s.ip}:${x.s.port}`,
+        2,
+        [label, sub],
+        x.s.enabled ? "pod" : "pod off",
+        {
+          ip: x.s.ip,
+          port: x.s.port,
+        },
+      );
+      g.edge(g.get(`pool/${x.pool.uuid}`), sv);
+      if (x.s.node) g.edge(sv, nodeBox(x.s.node));
+      else for (const r of x.routes) g.edge(sv, routeBox(r));
+    }
+    for (const name of nodes) {
+      const hop = nodeHop.get(name);
+      for (const r of linked) {
+        const holdsPod = servers.some((x) => x.s.node === name && x.routes.includes(r));
+        if (holdsPod || (hop !== undefined && r.nextHop === hop)) g.edge(nodeBox(name), routeBox(r));
+      }
+    }
+    // Routes no pool server sits behind: ours always, foreign ones while the picture stays small.
+    const foreign = routes.filter((r) => !isOurs(r) && !linked.includes(r));
+    const extra = linked.length + loose.length + foreign.length <= FULL_LIMITS.routes ? foreign : [];
+    for (const r of [...loose, ...extra]) {
+      const n = g.box(`hop/${r.nextHop}`, 3, [`next hop ${r.nextHop}`, "no pool servers behind it"], "node idle");
+      g.edge(n, routeBox(r));
+    }
+  } else {
+    summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, poolBox, nodeBox, routeBox });
+  }
+  const rest = routes.filter((r) => !drawn.has(r));
+  if (rest.length > 0) {
+    const foreign = rest.filter((r) => !isOurs(r)).length;
+    notes.push(
+      `${plural(rest.length, "route")} of VRF ${vrf?.name ?? "?"} not drawn (${foreign.toLocaleString("en-US")} foreign, ` +
+        `${(rest.length - foreign).toLocaleString("en-US")} ours): see the routes list`,
+    );
+  }
+  return { boxes: g.boxes, edges: g.edges, summarised: !full, notes, vrf: vrf?.name };
+}
+
+/** Pods grouped per node; the busiest nodes drawn, the others (and their routes) in one box each. */
+function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, poolBox, nodeBox, routeBox }) {
+  const size = (ps) => ps.reduce((n, p) => n + p.servers.length, 0);
+  const shownVs = [...vsPools].sort((a, b) => size(b.pools) - size(a.pools)).slice(0, SUMMARY_LIMITS.virtualServices);
+  const shownPools = new Set();
+  for (const { vs, pools } of shownVs) {
+    const v = vsBox(vs);
+    for (const p of pools) {
+      if (shownPools.size >= SUMMARY_LIMITS.pools && !shownPools.has(p)) continue;
+      shownPools.add(p);
+      g.edge(v, poolBox(p));
+    }
+  }
+  const hiddenVs = vsPools.filter((x) => !shownVs.includes(x));
+  if (hiddenVs.length > 0) {
+    const count = size(hiddenVs.flatMap((x) => x.pools));
+    g.box("vs/more", 0, [`+${plural(hiddenVs.length, "virtual service")}`, plural(count, "server")], "vs more");
+  }
+  const perNode = new Map();
+  for (const x of servers.filter((x) => shownPools.has(x.pool))) {
+    const k = x.s.node ?? "";
+    if (!perNode.has(k)) perNode.set(k, []);
+    perNode.get(k).push(x);
+  }
+  const ranked = [...perNode.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  const shown = ranked.slice(0, SUMMARY_LIMITS.nodes);
+  const hidden = ranked.slice(SUMMARY_LIMITS.nodes);
+  const drawnHops = new Set();
+  for (const [node, xs] of shown) {
+    const all = xs.map((x) => x.s);
+    const cls = all.every((s) => s.enabled) ? "pod" : all.some((s) => s.enabled) ? "pod mixed" : "pod off";
+    const pods = g.box(`pods/${node}`, 2, [plural(xs.length, "pod"), upLine(all)], cls);
+    for (const p of new Set(xs.map((x) => x.pool))) g.edge(g.get(`pool/${p.uuid}`), pods);
+    if (!node) continue;
+    const n = nodeBox(node);
+    g.edge(pods, n);
+    const hop = nodeHop.get(node);
+    if (hop !== undefined) drawnHops.add(hop);
+    const mine = routes.filter((r) => (hop !== undefined && r.nextHop === hop) || xs.some((x) => x.routes.includes(r)));
+    if (mine.length === 1) g.edge(n, routeBox(mine[0]));
+    if (mine.length > 1) {
+      const ours = mine.filter(isOurs).length === mine.length;
+      const lines = [plural(mine.length, "route"), `${mine[0].prefix}, …`, `via ${mine[0].nextHop}`];
+      g.edge(n, g.box(`routes/${node}`, 4, lines, ours ? "route ours" : "route foreign"));
+      for (const r of mine) drawn.add(r);
+    }
+  }
+  if (hidden.length > 0) {
+    const count = hidden.reduce((n, [, xs]) => n + xs.length, 0);
+    const pods = g.box(
+      "pods/more",
+      2,
+      [`+${plural(count, "pod")}`, `on ${plural(hidden.length, "more node")}`],
+      "pod more",
+    );
+    for (const p of new Set(hidden.flatMap(([, xs]) => xs.map((x) => x.pool)))) g.edge(g.get(`pool/${p.uuid}`), pods);
+    g.edge(pods, g.box("node/more", 3, [`+${plural(hidden.length, "node")}`, "not drawn one by one"], "node more"));
+  }
+  // Our routes and those holding pool servers that no drawn node leads to: one box.
+  const others = routes.filter(
+    (r) =>
+      !drawn.has(r) && !drawnHops.has(r.nextHop) && (loose.includes(r) || servers.some((x) => x.routes.includes(r))),
+  );
+  if (others.length > 0) {
+    const ours = others.filter(isOurs).length;
+    const hops = new Set(others.map((r) => r.nextHop)).size;
+    const lines = [
+      `+${plural(others.length, "route")}`,
+      `via ${plural(hops, "next hop")}`,
+      `${ours.toLocaleString("en-US")} ours · ${(others.length - ours).toLocaleString("en-US")} foreign`,
+    ];
+    const box = g.box("routes/more", 4, lines, "route more");
+    g.edge(
+      g.get("node/more") ?? g.box("hop/more", 3, [plural(hops, "next hop"), "no pool servers drawn"], "node idle more"),
+      box,
+    );
+    for (const r of others) drawn.add(r);
+  }
+}
+
+// ---- layout and SVG ----------------------------------------------------------------------------------------------
+
+export const BOX = { w: 214, h: 52, colGap: 54, rowGap: 12, top: 40, left: 12 };
+
+/**
+ * Positions: the fullest column evenly spaced; every other column, working outwards from it, puts each box at the
+ * mean height of the boxes it is joined to, then pushes overlapping boxes apart in order.
+ */
+export function layoutPicture(picture) {
+  const pitch = BOX.h + BOX.rowGap;
+  const cols = COLUMNS.map((_, c) => picture.boxes.filter((b) => b.col === c));
+  const neighbours = new Map(picture.boxes.map((b) => [b.id, []]));
+  for (const [a, b] of picture.edges) {
+    neighbours.get(a)?.push(b);
+    neighbours.get(b)?.push(a);
+  }
+  const pos = new Map();
+  const anchor = cols.reduce((best, c, i) => (c.length > cols[best].length ? i : best), 0);
+  for (const [i, b] of cols[anchor].entries()) pos.set(b.id, BOX.top + i * pitch);
+  const order = COLUMNS.map((_, c) => c).sort((a, b) => Math.abs(a - anchor) - Math.abs(b - anchor) || a - b);
+  for (const c of order) {
+    if (c === anchor) continue;
+    const wanted = cols[c].map((b, i) => {
+      const ys = neighbours
+        .get(b.id)
+        .map((id) => pos.get(id))
+        .filter((y) => y !== undefined);
+      // A box joined to nothing placed yet goes below the others.
+      return { b, i, y: ys.length ? ys.reduce((s, y) => s + y, 0) / ys.length : Number.POSITIVE_INFINITY };
+    });
+    wanted.sort((p, q) => p.y - q.y || p.i - q.i);
+    let next = BOX.top;
+    for (const w of wanted) {
+      const y = Number.isFinite(w.y) ? Math.max(w.y, next) : next;
+      pos.set(w.b.id, y);
+      next = y + pitch;
+    }
+  }
+  const height = Math.max(BOX.top + pitch, ...[...pos.values()].map((y) => y + pitch)) + 8;
+  const width = BOX.left * 2 + COLUMNS.length * BOX.w + (COLUMNS.length - 1) * BOX.colGap;
+  const at = new Map(
+    picture.boxes.map((b) => [b.id, { x: BOX.left + b.col * (BOX.w + BOX.colGap), y: pos.get(b.id) }]),
+  );
+  return { at, width, height };
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function el(doc, name, attrs = {}, text) {
+  const e = doc.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function clip(text, px) {
+  const max = Math.floor((BOX.w - 22) / px);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The picture as an <svg> element (its own DOM nodes: no markup is parsed). */
+export function renderPicture(doc, picture) {
+  const { at, width, height } = layoutPicture(picture);
+  const svg = el(doc, "svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "topology-svg", role: "img" });
+  svg.append(el(doc, "title", {}, "Topology: virtual services, pools, pods, nodes and VRF routes"));
+  const defs = el(doc, "defs");
+  const marker = el(doc, "marker", {
+    id: "arrow",
+    viewBox: "0 0 10 10",
+    refX: 9,
+    refY: 5,
+    markerWidth: 6,
+    markerHeight: 6,
+    orient: "auto",
+  });
+  marker.append(el(doc, "path", { d: "M0,1 L9,5 L0,9 z", class: "arrow" }));
+  defs.append(marker);
+  svg.append(defs);
+  COLUMNS.forEach((title, c) => {
+    if (!picture.boxes.some((b) => b.col === c)) return;
+    const x = BOX.left + c * (BOX.w + BOX.colGap) + BOX.w / 2;
+    svg.append(el(doc, "text", { x, y: 18, class: "col-title", "text-anchor": "middle" }, title.toUpperCase()));
+  });
+  const edges = el(doc, "g", { class: "edges" });
+  for (const [a, b] of picture.edges) {
+    const p = at.get(a);
+    const q = at.get(b);
+    if (!p || !q) continue;
+    const x1 = p.x + BOX.w;
+    const y1 = p.y + BOX.h / 2;
+    const x2 = q.x - 2;
+    const y2 = q.y + BOX.h / 2;
+    const dx = (x2 - x1) / 2;
+    edges.append(
+      el(doc, "path", {
+        d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`,
+        class: "edge",
+        "marker-end": "url(#arrow)",
+      }),
+    );
+  }
+  svg.append(edges);
+  for (const b of picture.boxes) {
+    const p = at.get(b.id);
+    const g = el(doc, "g", { class: `box ${b.cls}`, transform: `translate(${p.x},${p.y})`, "data-key": b.key });
+    if (b.ip) g.setAttribute("data-ip", b.ip);
+    g.append(el(doc, "title", {}, b.lines.filter(Boolean).join("\n")));
+    g.append(el(doc, "rect", { width: BOX.w, height: BOX.h, rx: 8, class: "body" }));
+    g.append(el(doc, "rect", { width: 5, height: BOX.h, rx: 2, class: "accent" }));
+    const lines = b.lines.filter(Boolean).slice(0, 3);
+    const step = lines.length === 3 ? 14 : 16;
+    for (const [i, line] of lines.entries()) {
+      const y = BOX.h / 2 + (i - (lines.length - 1) / 2) * step + 4;
+      const cls = i === 0 ? "l1" : "l2";
+      g.append(el(doc, "text", { x: 14, y, class: cls }, clip(line, i === 0 ? 7.0 : 6.2)));
+    }
+    svg.append(g);
+  }
+  return svg;
+}
