@@ -123,6 +123,16 @@ function events(ctx: LiveViewContext, req: IncomingMessage, res: ServerResponse,
 }
 
 export function handleLiveView(ctx: LiveViewContext, req: IncomingMessage, res: ServerResponse, p: string): void {
+  try {
+    route(ctx, req, res, p);
+  } catch (err) {
+    if (!res.headersSent)
+      sendJson(res, 500, { error: `Live view: ${err instanceof Error ? err.message : String(err)}` });
+    else res.end();
+  }
+}
+
+function route(ctx: LiveViewContext, req: IncomingMessage, res: ServerResponse, p: string): void {
   if (req.method !== "GET" && req.method !== "HEAD") {
     sendJson(res, 405, { detail: `Method '${req.method}' not allowed.` });
   } else if (p === "/" || p === "/index.html" || p === "/ui") {
