@@ -8,7 +8,20 @@ const $ = (id) => document.getElementById(id);
 const FRESH_MS = 6000;
 const MAX_CHANGES = 200;
 const nf = new Intl.NumberFormat("en-US");
-const byAddress = new Intl.Collator("en", { numeric: true });
+const byName = new Intl.Collator("en", { numeric: true });
+
+/** Sort key of an address: IPv4 as a number (before any IPv6), else its text; cheap enough for thousands. */
+function addressKey(ip) {
+  const p = ip.split(".");
+  if (p.length === 4) return ((Number(p[0]) * 256 + Number(p[1])) * 256 + Number(p[2])) * 256 + Number(p[3]);
+  return Number.MAX_SAFE_INTEGER;
+}
+
+function byAddress(servers) {
+  const keyed = servers.map((s) => ({ s, k: addressKey(s.ip) }));
+  keyed.sort((a, b) => a.k - b.k || (a.s.ip < b.s.ip ? -1 : a.s.ip > b.s.ip ? 1 : 0) || a.s.port - b.s.port);
+  return keyed.map((x) => x.s);
+}
 
 /** h("div", {class: "x"}, "text", child): a DOM element; strings become text nodes, never markup. */
 function h(tag, props = {}, ...children) {
@@ -211,6 +224,7 @@ function applyState(next) {
     for (const [k, until] of view.fresh) if (until < now) view.fresh.delete(k);
   }
   view.state = next;
+  document.body.dataset.version = String(next.version);
   if (!next.vrfs.some((v) => v.uuid === view.vrf)) view.vrf = defaultVrf(next)?.uuid;
   if (view.pictureOf !== "all" && !next.virtualServices.some((v) => v.uuid === view.pictureOf)) view.pictureOf = "all";
   render(before);
@@ -219,10 +233,16 @@ function applyState(next) {
 // ---- rendering ---------------------------------------------------------------------------------------------------
 
 function render(before) {
+  const t = [performance.now()];
   renderStats();
   renderPictureCard();
+  t.push(performance.now());
   renderServices(before);
+  t.push(performance.now());
   renderRoutes();
+  t.push(performance.now());
+  // How long each redraw takes, for the benchmark (and anyone profiling the page).
+  document.body.dataset.renderMs = [t[1] - t[0], t[2] - t[1], t[3] - t[2]].map((x) => x.toFixed(1)).join(",");
   if (!view.firstPaint) {
     view.firstPaint = true;
     requestAnimationFrame(() => {
@@ -316,21 +336,25 @@ function renderPictureCard() {
   target.replaceChildren(renderPicture(document, picture));
 }
 
-function vsCard(vs) {
+/** A virtual service as a <details> card: open at first when there are few (or for the first), then as the user left it. */
+function vsCard(vs, open, servers) {
   let v = view.vsViews.get(vs.uuid);
   if (!v) {
     const title = h("h3");
     const meta = h("div", { class: "vs-meta" });
+    const count = h("span", { class: "vs-count" });
     const pools = h("div", { class: "vs-pools" });
     const root = h(
-      "article",
-      { class: "vs-card", "data-vs": vs.name },
-      h("header", { class: "vs-head" }, title, meta),
+      "details",
+      { class: "vs-card", "data-vs": vs.name, open },
+      h("summary", { class: "vs-head" }, h("div", { class: "vs-title" }, title, count), meta),
       pools,
     );
-    v = { root, title, meta, pools };
+    v = { root, title, meta, count, pools };
     view.vsViews.set(vs.uuid, v);
   }
+  const up = servers.filter((s) => s.enabled).length;
+  v.count.textContent = `${nf.format(servers.length)} servers · ${nf.format(up)} enabled`;
   v.title.replaceChildren(vs.name, vs.enabled ? "" : h("span", { class: "badge off" }, "disabled"));
   const ports = vs.ports.length ? vs.ports.join(", ") : "no ports";
   v.meta.replaceChildren(
@@ -408,16 +432,18 @@ function poolCard(pool, before) {
     const added = [...has].filter((k) => !had.has(k)).length;
     const removed = [...had].filter((k) => !has.has(k)).length;
     if (added || removed) {
-      v.delta.textContent = [added ? `+${added}` : "", removed ? `−${removed}` : ""].filter(Boolean).join(" ");
-      v.delta.classList.remove("show");
-      void v.delta.offsetWidth;
-      v.delta.classList.add("show");
+      // A new element starts its fade afresh, without forcing a layout to restart the old one's animation.
+      const delta = h(
+        "span",
+        { class: "delta show" },
+        [added ? `+${added}` : "", removed ? `−${removed}` : ""].filter(Boolean).join(" "),
+      );
+      v.delta.replaceWith(delta);
+      v.delta = delta;
     }
   }
   const q = view.serverQuery;
-  const servers = pool.servers
-    .filter((s) => matches(s, q))
-    .sort((a, b) => byAddress.compare(a.ip, b.ip) || a.port - b.port);
+  const servers = byAddress(q ? pool.servers.filter((s) => matches(s, q)) : pool.servers);
   v.list.setItems(servers);
   return v.root;
 }
@@ -432,9 +458,14 @@ function renderServices(before) {
   const poolByUuid = new Map(s.pools.map((p) => [p.uuid, p]));
   const used = new Set();
   const cards = [];
-  for (const vs of [...s.virtualServices].sort((a, b) => byAddress.compare(a.name, b.name))) {
-    const v = vsCard(vs);
+  const sorted = [...s.virtualServices].sort((a, b) => byName.compare(a.name, b.name));
+  for (const [i, vs] of sorted.entries()) {
     const pools = vs.pools.map((u) => poolByUuid.get(u)).filter(Boolean);
+    const v = vsCard(
+      vs,
+      sorted.length <= 4 || i === 0,
+      pools.flatMap((p) => p.servers),
+    );
     // A pool two virtual services share is listed under the first.
     const children = pools.filter((p) => !used.has(p.uuid)).map((p) => poolCard(p, before));
     for (const p of pools) used.add(p.uuid);
@@ -449,9 +480,13 @@ function renderServices(before) {
       const pools = h("div", { class: "vs-pools" });
       v = {
         root: h(
-          "article",
-          { class: "vs-card loose" },
-          h("header", { class: "vs-head" }, h("h3", {}, "Pools without a virtual service")),
+          "details",
+          { class: "vs-card loose", open: true },
+          h(
+            "summary",
+            { class: "vs-head" },
+            h("div", { class: "vs-title" }, h("h3", {}, "Pools without a virtual service")),
+          ),
           pools,
         ),
         pools,

@@ -16,10 +16,10 @@ export const SUMMARY_LIMITS = { virtualServices: 6, pools: 8, nodes: 10 };
 function parseV4(s) {
   const p = s.split(".");
   if (p.length !== 4) return undefined;
-  let n = 0n;
+  let n = 0;
   for (const x of p) {
     if (!/^\d{1,3}$/.test(x) || Number(x) > 255) return undefined;
-    n = (n << 8n) | BigInt(x);
+    n = n * 256 + Number(x);
   }
   return n;
 }
@@ -52,7 +52,11 @@ export function parseAddress(s) {
   return v === undefined ? undefined : { bits: 32, value: v };
 }
 
-const network = (value, bits, mask) => (mask === 0 ? 0n : (value >> BigInt(bits - mask)) << BigInt(bits - mask));
+// IPv4 in plain numbers (BigInt only for IPv6): one lookup per pool server must stay cheap at thousands of routes.
+function network(value, bits, mask) {
+  if (bits === 32) return value - (value % 2 ** (32 - mask));
+  return mask === 0 ? 0n : (value >> BigInt(bits - mask)) << BigInt(bits - mask);
+}
 
 /** Longest-prefix lookup over the routes: one map per (family, mask length), so n addresses cost n x masks. */
 export function routeIndex(routes) {
@@ -65,7 +69,7 @@ export function routeIndex(routes) {
     const key = `${ip.bits}/${mask}`;
     if (!tables.has(key)) tables.set(key, { bits: ip.bits, mask, byNet: new Map() });
     const t = tables.get(key);
-    const net = network(ip.value, ip.bits, mask).toString();
+    const net = network(ip.value, ip.bits, mask);
     if (!t.byNet.has(net)) t.byNet.set(net, []);
     t.byNet.get(net).push(r);
   }
@@ -75,7 +79,7 @@ export function routeIndex(routes) {
     if (!ip) return [];
     for (const t of ordered) {
       if (t.bits !== ip.bits) continue;
-      const hit = t.byNet.get(network(ip.value, ip.bits, t.mask).toString());
+      const hit = t.byNet.get(network(ip.value, ip.bits, t.mask));
       if (hit) return hit;
     }
     return [];
@@ -96,16 +100,23 @@ function routeLines(r) {
   ];
 }
 
+const numbers = new Intl.NumberFormat("en-US");
+const num = (n) => numbers.format(n);
+
 function plural(n, one, many = `${one}s`) {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${num(n)} ${n === 1 ? one : many}`;
+}
+
+/** IPv4 addresses in numeric order, anything else after them. */
+function addressOrder(ip) {
+  const a = parseAddress(ip);
+  return a && a.bits === 32 ? a.value : Number.MAX_SAFE_INTEGER;
 }
 
 function upLine(servers) {
   const up = servers.filter((s) => s.enabled).length;
   const down = servers.length - up;
-  return down === 0
-    ? `${up.toLocaleString("en-US")} up`
-    : `${up.toLocaleString("en-US")} up · ${down.toLocaleString("en-US")} disabled`;
+  return down === 0 ? `${num(up)} up` : `${num(up)} up · ${num(down)} disabled`;
 }
 
 function graph() {
@@ -161,9 +172,11 @@ export function buildPicture(state, selection = {}) {
     if (x.s.node && x.routes[0] && !nodeHop.has(x.s.node)) nodeHop.set(x.s.node, x.routes[0].nextHop);
   const nodes = new Set(servers.map((x) => x.s.node).filter(Boolean));
   const hops = new Set(nodeHop.values());
-  const linked = routes.filter((r) => hops.has(r.nextHop) || servers.some((x) => x.routes.includes(r)));
+  const holding = new Set(servers.flatMap((x) => x.routes));
+  const linked = routes.filter((r) => hops.has(r.nextHop) || holding.has(r));
+  const linkedSet = new Set(linked);
   // Our routes to next hops no pool server sits behind: nodes without pods of these services.
-  const loose = routes.filter((r) => isOurs(r) && !linked.includes(r));
+  const loose = routes.filter((r) => isOurs(r) && !linkedSet.has(r));
   const full =
     servers.length <= FULL_LIMITS.servers &&
     nodes.size + new Set(loose.map((r) => r.nextHop)).size <= FULL_LIMITS.nodes &&
@@ -178,8 +191,13 @@ export function buildPicture(state, selection = {}) {
     const ports = vs.ports.length ? `:${vs.ports.join(",")}` : "";
     return g.box(`vs/${vs.uuid}`, 0, [vs.name, `VIP ${vip}${ports}`], vs.enabled ? "vs" : "vs off");
   };
-  const poolBox = (p) =>
-    g.box(`pool/${p.uuid}`, 1, [p.name, `${plural(p.servers.length, "server")} · ${upLine(p.servers)}`], "pool");
+  const poolBox = (p) => {
+    const up = p.servers.filter((s) => s.enabled).length;
+    const off = p.servers.length - up;
+    const lines = [p.name, `${plural(p.servers.length, "server")} · ${num(up)} up`];
+    if (off) lines.push(`${num(off)} disabled`);
+    return g.box(`pool/${p.uuid}`, 1, lines, "pool");
+  };
   const nodeBox = (name) => g.box(`node/${name}`, 3, [name, nodeHop.get(name) ?? "address unknown"], "node");
   const routeBox = (r) => {
     drawn.add(r);
@@ -216,28 +234,28 @@ export function buildPicture(state, selection = {}) {
       }
     }
     // Routes no pool server sits behind: ours always, foreign ones while the picture stays small.
-    const foreign = routes.filter((r) => !isOurs(r) && !linked.includes(r));
+    const foreign = routes.filter((r) => !isOurs(r) && !linkedSet.has(r));
     const extra = linked.length + loose.length + foreign.length <= FULL_LIMITS.routes ? foreign : [];
     for (const r of [...loose, ...extra]) {
       const n = g.box(`hop/${r.nextHop}`, 3, [`next hop ${r.nextHop}`, "no pool servers behind it"], "node idle");
       g.edge(n, routeBox(r));
     }
   } else {
-    summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, poolBox, nodeBox, routeBox });
+    summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, holding, vsBox, poolBox, nodeBox, routeBox });
   }
   const rest = routes.filter((r) => !drawn.has(r));
   if (rest.length > 0) {
     const foreign = rest.filter((r) => !isOurs(r)).length;
     notes.push(
-      `${plural(rest.length, "route")} of VRF ${vrf?.name ?? "?"} not drawn (${foreign.toLocaleString("en-US")} foreign, ` +
-        `${(rest.length - foreign).toLocaleString("en-US")} ours): see the routes list`,
+      `${plural(rest.length, "route")} of VRF ${vrf?.name ?? "?"} not drawn (${num(foreign)} foreign, ` +
+        `${num(rest.length - foreign)} ours): see the routes list`,
     );
   }
   return { boxes: g.boxes, edges: g.edges, summarised: !full, notes, vrf: vrf?.name };
 }
 
 /** Pods grouped per node; the busiest nodes drawn, the others (and their routes) in one box each. */
-function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, poolBox, nodeBox, routeBox }) {
+function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, holding, vsBox, poolBox, nodeBox, routeBox }) {
   const size = (ps) => ps.reduce((n, p) => n + p.servers.length, 0);
   const shownVs = [...vsPools].sort((a, b) => size(b.pools) - size(a.pools)).slice(0, SUMMARY_LIMITS.virtualServices);
   const shownPools = new Set();
@@ -264,17 +282,24 @@ function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, 
   const shown = ranked.slice(0, SUMMARY_LIMITS.nodes);
   const hidden = ranked.slice(SUMMARY_LIMITS.nodes);
   const drawnHops = new Set();
+  const byHop = new Map();
+  for (const r of routes) {
+    if (!byHop.has(r.nextHop)) byHop.set(r.nextHop, []);
+    byHop.get(r.nextHop).push(r);
+  }
   for (const [node, xs] of shown) {
     const all = xs.map((x) => x.s);
     const cls = all.every((s) => s.enabled) ? "pod" : all.some((s) => s.enabled) ? "pod mixed" : "pod off";
-    const pods = g.box(`pods/${node}`, 2, [plural(xs.length, "pod"), upLine(all)], cls);
+    const ips = xs.map((x) => x.s.ip).sort((a, b) => addressOrder(a) - addressOrder(b) || (a < b ? -1 : 1));
+    const span = ips.length > 1 ? `${ips[0]} … ${ips[ips.length - 1]}` : ips[0];
+    const pods = g.box(`pods/${node}`, 2, [plural(xs.length, "pod"), upLine(all), span], cls);
     for (const p of new Set(xs.map((x) => x.pool))) g.edge(g.get(`pool/${p.uuid}`), pods);
     if (!node) continue;
     const n = nodeBox(node);
     g.edge(pods, n);
     const hop = nodeHop.get(node);
     if (hop !== undefined) drawnHops.add(hop);
-    const mine = routes.filter((r) => (hop !== undefined && r.nextHop === hop) || xs.some((x) => x.routes.includes(r)));
+    const mine = [...new Set([...(hop === undefined ? [] : (byHop.get(hop) ?? [])), ...xs.flatMap((x) => x.routes)])];
     if (mine.length === 1) g.edge(n, routeBox(mine[0]));
     if (mine.length > 1) {
       const ours = mine.filter(isOurs).length === mine.length;
@@ -295,9 +320,9 @@ function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, 
     g.edge(pods, g.box("node/more", 3, [`+${plural(hidden.length, "node")}`, "not drawn one by one"], "node more"));
   }
   // Our routes and those holding pool servers that no drawn node leads to: one box.
+  const looseSet = new Set(loose);
   const others = routes.filter(
-    (r) =>
-      !drawn.has(r) && !drawnHops.has(r.nextHop) && (loose.includes(r) || servers.some((x) => x.routes.includes(r))),
+    (r) => !drawn.has(r) && !drawnHops.has(r.nextHop) && (looseSet.has(r) || holding.has(r)),
   );
   if (others.length > 0) {
     const ours = others.filter(isOurs).length;
@@ -305,7 +330,7 @@ function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, vsBox, 
     const lines = [
       `+${plural(others.length, "route")}`,
       `via ${plural(hops, "next hop")}`,
-      `${ours.toLocaleString("en-US")} ours · ${(others.length - ours).toLocaleString("en-US")} foreign`,
+      `${num(ours)} ours · ${num(others.length - ours)} foreign`,
     ];
     const box = g.box("routes/more", 4, lines, "route more");
     g.edge(

@@ -18,6 +18,8 @@ export function createVirtualList({ rowHeight, maxHeight, renderRow, empty = "no
   root.append(canvas);
   let items = [];
   let frame = 0;
+  // Kept from scroll events: reading scrollTop while drawing would force a layout for every list on the page.
+  let top = 0;
 
   const draw = () => {
     frame = 0;
@@ -27,8 +29,8 @@ export function createVirtualList({ rowHeight, maxHeight, renderRow, empty = "no
     canvas.style.height = `${total}px`;
     root.style.height = `${Math.min(total, maxHeight)}px`;
     const view = Math.min(total, maxHeight);
-    const first = Math.max(0, Math.floor(root.scrollTop / rowHeight) - OVERSCAN);
-    const last = Math.min(items.length, Math.ceil((root.scrollTop + view) / rowHeight) + OVERSCAN);
+    const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((top + view) / rowHeight) + OVERSCAN);
     const rows = [];
     for (let i = first; i < last; i++) {
       const row = renderRow(items[i], i);
@@ -42,6 +44,7 @@ export function createVirtualList({ rowHeight, maxHeight, renderRow, empty = "no
   root.addEventListener(
     "scroll",
     () => {
+      top = root.scrollTop;
       if (!frame) frame = requestAnimationFrame(draw);
     },
     { passive: true },
@@ -51,7 +54,10 @@ export function createVirtualList({ rowHeight, maxHeight, renderRow, empty = "no
     setItems(next) {
       items = next;
       const max = Math.max(0, items.length * rowHeight - maxHeight);
-      if (root.scrollTop > max) root.scrollTop = max;
+      if (top > max) {
+        top = max;
+        root.scrollTop = max;
+      }
       draw();
     },
     items: () => items,

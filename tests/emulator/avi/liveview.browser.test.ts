@@ -98,7 +98,7 @@ describe("Avi emulator: the live view in headless Chromium", function () {
 
   it("shows the seed virtual service with its 4 servers, our 2 routes and the foreign one", async () => {
     const l = lab as SeededLab;
-    const vs = page.locator("article.vs-card").first();
+    const vs = page.locator("details.vs-card").first();
     await vs.locator(".vs-head h3").waitFor();
     assert.match(await text(vs.locator(".vs-head h3")), /web/);
     assert.match(await text(vs.locator(".vs-meta")), /VIP 10\.10\.10\.50/);
