@@ -6,7 +6,7 @@ import { startKubeEmulator } from "../emulator/kube";
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
   (no kind)          both emulators; the Kubernetes one seeded with the seed topology
-  avi                the Avi Controller emulator
+  avi                the Avi Controller emulator; its live view is the page at / (the "ui" of its JSON line)
   kube               the Kubernetes API emulator
 
 options:
