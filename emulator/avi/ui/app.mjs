@@ -305,14 +305,18 @@ function renderStats() {
   );
 }
 
+/** Replaces a select's options only when they changed, so an open drop-down survives a live update. */
+function setOptions(select, pairs) {
+  const key = JSON.stringify(pairs);
+  if (select.dataset.options === key) return;
+  select.dataset.options = key;
+  select.replaceChildren(...pairs.map(([value, label]) => h("option", { value }, label)));
+}
+
 function renderPictureCard() {
   const s = view.state;
   const select = $("picture-of");
-  const options = [
-    h("option", { value: "all" }, "all virtual services"),
-    ...s.virtualServices.map((v) => h("option", { value: v.uuid }, v.name)),
-  ];
-  select.replaceChildren(...options);
+  setOptions(select, [["all", "all virtual services"], ...s.virtualServices.map((v) => [v.uuid, v.name])]);
   select.value = view.pictureOf;
   const picture = buildPicture(s, { vs: view.pictureOf, vrf: view.vrf });
   const note = [
@@ -539,10 +543,9 @@ function routeRow(r) {
 function renderRoutes() {
   const s = view.state;
   const select = $("vrf");
-  select.replaceChildren(
-    ...s.vrfs.map((v) =>
-      h("option", { value: v.uuid }, `${v.name}${v.cloud ? ` (${v.cloud})` : ""} · ${nf.format(v.routes.length)}`),
-    ),
+  setOptions(
+    select,
+    s.vrfs.map((v) => [v.uuid, `${v.name}${v.cloud ? ` (${v.cloud})` : ""} · ${nf.format(v.routes.length)}`]),
   );
   if (view.vrf) select.value = view.vrf;
   const routes = selectedVrf()?.routes ?? [];

@@ -50,6 +50,8 @@ describe("Avi emulator: the live view in headless Chromium", function () {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
+  // Script errors and console errors (a refused stylesheet or script under the page's CSP shows here).
+  const problems: string[] = [];
 
   before(async () => {
     if (!chromium.ok) {
@@ -61,6 +63,12 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     // The emulator's certificate comes from a CA made at its start; a user accepts it once in the browser.
     context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 1000 } });
     page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      // The refused login of the first test is the one error expected.
+      const refusedLogin = /status of 401/.test(m.text()) && m.location().url.endsWith("/login");
+      if (m.type() === "error" && !refusedLogin) problems.push(`console error: ${m.text()} (${m.location().url})`);
+    });
   });
 
   after(async () => {
@@ -138,6 +146,10 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     assert.match(await text(latest), /PUT[\s\S]*servers removed \(1\): 192\.168\.101\.13:8080/);
     assert.match(await text(latest), /by admin · axios\//);
     await screenshot(page, "after-removal.png");
+  });
+
+  it("ran without a script error, a console error or a content-security-policy violation", () => {
+    assert.deepEqual(problems, []);
   });
 
   it("shows the login form again after logging out, and the page's data calls are refused", async () => {
