@@ -2,91 +2,17 @@
 // drawn from the live state alone. The controller knows no node addresses, so a node is tied to a route when the
 // route's prefix holds one of the node's pod IPs (longest prefix wins); the route's next hop is then the node's
 // address. Past a size the picture is summarised: pods grouped per node, the busiest nodes drawn, the rest counted.
-// Pure functions (buildPicture) plus an SVG renderer that builds DOM nodes, so names are never parsed as markup.
+// buildPicture is pure (no DOM): the page draws its result with picture.mjs, the tests read it in Node.
 
-export const COLUMNS = ["virtual service", "pool", "pods (servers)", "nodes", "VRF routes"];
+import { parseAddress, routeIndex } from "./addresses.mjs";
 
 /** Beyond these the picture groups pods per node. */
 export const FULL_LIMITS = { servers: 24, nodes: 12, routes: 16, virtualServices: 8, pools: 10 };
 /** How many of each the summarised picture draws before counting the rest. */
 export const SUMMARY_LIMITS = { virtualServices: 6, pools: 8, nodes: 10 };
 
-// ---- addresses -------------------------------------------------------------------------------------------------
-
-function parseV4(s) {
-  const p = s.split(".");
-  if (p.length !== 4) return undefined;
-  let n = 0;
-  for (const x of p) {
-    if (!/^\d{1,3}$/.test(x) || Number(x) > 255) return undefined;
-    n = n * 256 + Number(x);
-  }
-  return n;
-}
-
-function parseV6(s) {
-  const halves = s.split("::");
-  if (halves.length > 2) return undefined;
-  const part = (h) => (h === "" ? [] : h.split(":"));
-  const head = part(halves[0]);
-  const tail = halves.length === 2 ? part(halves[1]) : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
-  const groups = [...head, ...Array(missing).fill("0"), ...tail];
-  let n = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    n = (n << 16n) | BigInt(`0x${g}`);
-  }
-  return n;
-}
-
-/** An address as {bits, value}; undefined when it is not an IPv4 or IPv6 literal. */
-export function parseAddress(s) {
-  if (typeof s !== "string") return undefined;
-  if (s.includes(":")) {
-    const v = parseV6(s);
-    return v === undefined ? undefined : { bits: 128, value: v };
-  }
-  const v = parseV4(s);
-  return v === undefined ? undefined : { bits: 32, value: v };
-}
-
-// IPv4 in plain numbers (BigInt only for IPv6): one lookup per pool server must stay cheap at thousands of routes.
-function network(value, bits, mask) {
-  if (bits === 32) return value - (value % 2 ** (32 - mask));
-  return mask === 0 ? 0n : (value >> BigInt(bits - mask)) << BigInt(bits - mask);
-}
-
-/** Longest-prefix lookup over the routes: one map per (family, mask length), so n addresses cost n x masks. */
-export function routeIndex(routes) {
-  const tables = new Map();
-  for (const r of routes) {
-    const [a, m] = String(r.prefix).split("/");
-    const ip = parseAddress(a);
-    const mask = Number(m);
-    if (!ip || !Number.isInteger(mask) || mask < 0 || mask > ip.bits) continue;
-    const key = `${ip.bits}/${mask}`;
-    if (!tables.has(key)) tables.set(key, { bits: ip.bits, mask, byNet: new Map() });
-    const t = tables.get(key);
-    const net = network(ip.value, ip.bits, mask);
-    if (!t.byNet.has(net)) t.byNet.set(net, []);
-    t.byNet.get(net).push(r);
-  }
-  const ordered = [...tables.values()].sort((x, y) => y.mask - x.mask);
-  return (address) => {
-    const ip = parseAddress(address);
-    if (!ip) return [];
-    for (const t of ordered) {
-      if (t.bits !== ip.bits) continue;
-      const hit = t.byNet.get(network(ip.value, ip.bits, t.mask));
-      if (hit) return hit;
-    }
-    return [];
-  };
-}
-
-// ---- the graph ---------------------------------------------------------------------------------------------------
+export { parseAddress, routeIndex } from "./addresses.mjs";
+export { BOX, COLUMNS, layoutPicture, renderPicture } from "./picture.mjs";
 
 export const isOurs = (route) => route.labels.some((l) => l.key === "clustername");
 
@@ -339,125 +265,4 @@ function summarise(g, drawn, { vsPools, servers, nodeHop, routes, loose, holding
     );
     for (const r of others) drawn.add(r);
   }
-}
-
-// ---- layout and SVG ----------------------------------------------------------------------------------------------
-
-export const BOX = { w: 214, h: 52, colGap: 54, rowGap: 12, top: 40, left: 12 };
-
-/**
- * Positions: the fullest column evenly spaced; every other column, working outwards from it, puts each box at the
- * mean height of the boxes it is joined to, then pushes overlapping boxes apart in order.
- */
-export function layoutPicture(picture) {
-  const pitch = BOX.h + BOX.rowGap;
-  const cols = COLUMNS.map((_, c) => picture.boxes.filter((b) => b.col === c));
-  const neighbours = new Map(picture.boxes.map((b) => [b.id, []]));
-  for (const [a, b] of picture.edges) {
-    neighbours.get(a)?.push(b);
-    neighbours.get(b)?.push(a);
-  }
-  const pos = new Map();
-  const anchor = cols.reduce((best, c, i) => (c.length > cols[best].length ? i : best), 0);
-  for (const [i, b] of cols[anchor].entries()) pos.set(b.id, BOX.top + i * pitch);
-  const order = COLUMNS.map((_, c) => c).sort((a, b) => Math.abs(a - anchor) - Math.abs(b - anchor) || a - b);
-  for (const c of order) {
-    if (c === anchor) continue;
-    const wanted = cols[c].map((b, i) => {
-      const ys = neighbours
-        .get(b.id)
-        .map((id) => pos.get(id))
-        .filter((y) => y !== undefined);
-      // A box joined to nothing placed yet goes below the others.
-      return { b, i, y: ys.length ? ys.reduce((s, y) => s + y, 0) / ys.length : Number.POSITIVE_INFINITY };
-    });
-    wanted.sort((p, q) => p.y - q.y || p.i - q.i);
-    let next = BOX.top;
-    for (const w of wanted) {
-      const y = Number.isFinite(w.y) ? Math.max(w.y, next) : next;
-      pos.set(w.b.id, y);
-      next = y + pitch;
-    }
-  }
-  const height = Math.max(BOX.top + pitch, ...[...pos.values()].map((y) => y + pitch)) + 8;
-  const width = BOX.left * 2 + COLUMNS.length * BOX.w + (COLUMNS.length - 1) * BOX.colGap;
-  const at = new Map(
-    picture.boxes.map((b) => [b.id, { x: BOX.left + b.col * (BOX.w + BOX.colGap), y: pos.get(b.id) }]),
-  );
-  return { at, width, height };
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function el(doc, name, attrs = {}, text) {
-  const e = doc.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function clip(text, px) {
-  const max = Math.floor((BOX.w - 22) / px);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** The picture as an <svg> element (its own DOM nodes: no markup is parsed). */
-export function renderPicture(doc, picture) {
-  const { at, width, height } = layoutPicture(picture);
-  const svg = el(doc, "svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "topology-svg", role: "img" });
-  svg.append(el(doc, "title", {}, "Topology: virtual services, pools, pods, nodes and VRF routes"));
-  const defs = el(doc, "defs");
-  const marker = el(doc, "marker", {
-    id: "arrow",
-    viewBox: "0 0 10 10",
-    refX: 9,
-    refY: 5,
-    markerWidth: 6,
-    markerHeight: 6,
-    orient: "auto",
-  });
-  marker.append(el(doc, "path", { d: "M0,1 L9,5 L0,9 z", class: "arrow" }));
-  defs.append(marker);
-  svg.append(defs);
-  COLUMNS.forEach((title, c) => {
-    if (!picture.boxes.some((b) => b.col === c)) return;
-    const x = BOX.left + c * (BOX.w + BOX.colGap) + BOX.w / 2;
-    svg.append(el(doc, "text", { x, y: 18, class: "col-title", "text-anchor": "middle" }, title.toUpperCase()));
-  });
-  const edges = el(doc, "g", { class: "edges" });
-  for (const [a, b] of picture.edges) {
-    const p = at.get(a);
-    const q = at.get(b);
-    if (!p || !q) continue;
-    const x1 = p.x + BOX.w;
-    const y1 = p.y + BOX.h / 2;
-    const x2 = q.x - 2;
-    const y2 = q.y + BOX.h / 2;
-    const dx = (x2 - x1) / 2;
-    edges.append(
-      el(doc, "path", {
-        d: `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`,
-        class: "edge",
-        "marker-end": "url(#arrow)",
-      }),
-    );
-  }
-  svg.append(edges);
-  for (const b of picture.boxes) {
-    const p = at.get(b.id);
-    const g = el(doc, "g", { class: `box ${b.cls}`, transform: `translate(${p.x},${p.y})`, "data-key": b.key });
-    if (b.ip) g.setAttribute("data-ip", b.ip);
-    g.append(el(doc, "title", {}, b.lines.filter(Boolean).join("\n")));
-    g.append(el(doc, "rect", { width: BOX.w, height: BOX.h, rx: 8, class: "body" }));
-    g.append(el(doc, "rect", { width: 5, height: BOX.h, rx: 2, class: "accent" }));
-    const lines = b.lines.filter(Boolean).slice(0, 3);
-    const step = lines.length === 3 ? 14 : 16;
-    for (const [i, line] of lines.entries()) {
-      const y = BOX.h / 2 + (i - (lines.length - 1) / 2) * step + 4;
-      const cls = i === 0 ? "l1" : "l2";
-      g.append(el(doc, "text", { x: 14, y, class: cls }, clip(line, i === 0 ? 7.0 : 6.2)));
-    }
-    svg.append(g);
-  }
-  return svg;
 }

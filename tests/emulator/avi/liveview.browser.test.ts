@@ -148,6 +148,28 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     await screenshot(page, "after-removal.png");
   });
 
+  it("filters servers and routes, and draws the picture of one virtual service", async () => {
+    const l = lab as SeededLab;
+    await page.fill("#server-filter", "node2");
+    await page.waitForFunction(() => document.querySelectorAll(".server-row").length === 2);
+    await page.fill("#server-filter", "");
+    await page.waitForFunction(() => document.querySelectorAll(".server-row").length === 3);
+    await page.click(".chip-button.foreign");
+    await page.waitForFunction(() => document.querySelectorAll(".route-row").length === 1);
+    assert.equal(await page.locator(".route-row").getAttribute("data-prefix"), FOREIGN.prefix);
+    await page.click(".chip-button.ours");
+    await page.waitForFunction(() => document.querySelectorAll(".route-row").length === 2);
+    await page.fill("#route-filter", "192.168.102");
+    await page.waitForFunction(() => document.querySelectorAll(".route-row").length === 1);
+    await page.click(".chip-button.all");
+    await page.fill("#route-filter", "");
+    await page.waitForFunction(() => document.querySelectorAll(".route-row").length === 3);
+    const vs = await page.locator("#picture-of option").nth(1).getAttribute("value");
+    await page.selectOption("#picture-of", vs ?? "");
+    assert.equal(await page.locator("#topology svg .box.pool").count(), 1);
+    assert.ok((await text(page.locator("#topology svg"))).includes(l.pool));
+  });
+
   it("ran without a script error, a console error or a content-security-policy violation", () => {
     assert.deepEqual(problems, []);
   });

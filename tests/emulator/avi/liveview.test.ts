@@ -102,7 +102,8 @@ describe("Avi emulator: the live view's page and data", () => {
     assert.match(String(page.headers["content-type"]), /^text\/html/);
     assert.match(page.text, /<form id="login-form"/);
     assert.match(String(page.headers["content-security-policy"]), /default-src 'self'.*script-src 'self'/);
-    for (const file of ["app.mjs", "topology.mjs", "vlist.mjs", "style.css", "favicon.svg"]) {
+    const files = ["app.mjs", "dom.mjs", "view.mjs", "services.mjs", "panels.mjs", "topology.mjs", "addresses.mjs"];
+    for (const file of [...files, "picture.mjs", "vlist.mjs", "style.css", "favicon.svg"]) {
       const r = await send(emu(), "GET", `/ui/${file}`);
       assert.equal(r.status, 200, file);
       assert.ok(!r.text.includes(emu().password), `${file} holds no password`);
