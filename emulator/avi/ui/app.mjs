@@ -2,7 +2,7 @@
 // session cookie, and follows /ui/events (server-sent events) to redraw within moments of every write. The
 // password only ever travels in the login request body; nothing here stores or shows it.
 import { $, debounce } from "./dom.mjs";
-import { addChanges, renderPictureCard, renderRoutes, renderStats } from "./panels.mjs";
+import { addChanges, renderPictureCard, renderRoutes, renderStats, resetChanges } from "./panels.mjs";
 import { renderServices } from "./services.mjs";
 import { defaultVrf } from "./topology.mjs";
 import { FRESH_MS, serverKey, view } from "./view.mjs";
@@ -87,6 +87,7 @@ function start(user, controllerVersion) {
   $("who").hidden = false;
   $("login-view").hidden = true;
   $("app-view").hidden = false;
+  resetChanges();
   connect();
   refresh();
   loadChanges();
@@ -100,6 +101,8 @@ function connect() {
   es.addEventListener("hello", (e) => {
     setStatus("live", "live");
     const { version } = JSON.parse(e.data);
+    // A version below what we have seen: the emulator restarted, and its change log with it.
+    if (version < (view.changes[0]?.seq ?? 0)) resetChanges();
     if (!view.state || version !== view.state.version) {
       refresh();
       loadChanges();
@@ -144,7 +147,8 @@ async function refresh() {
     do {
       again = false;
       const next = await api("/ui/api/state");
-      if (!view.state || next.version >= view.state.version) applyState(next);
+      // Fetches never overlap, so the one just read is the newest (a restarted emulator counts from 0 again).
+      applyState(next);
     } while (again);
   } catch (e) {
     if (e instanceof SignedOut) showLogin("Your session ended: sign in again.");

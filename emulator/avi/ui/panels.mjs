@@ -190,3 +190,8 @@ export function addChanges(entries) {
   $("changes-note").textContent = `last ${nf.format(view.changes.length)} writes, newest first`;
   if (view.state) renderStats();
 }
+
+export function resetChanges() {
+  view.changes = [];
+  $("changes").replaceChildren();
+}

@@ -7,9 +7,12 @@
 // lab.avi and lab.kube, delete pod web-a through lab.kube, and expectGone(page, "192.168.101.13", 2000).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { type AviEmulator, startAviEmulator } from "../../../emulator/avi";
 import { findChromium, launchChromium, skipNotice } from "../../support/chromium";
+import { login } from "./http";
 import { FOREIGN, removeServer, type SeededLab, startSeededLab } from "./seeded";
 
 // What the functions run inside the page use (this project compiles without the DOM library).
@@ -179,5 +182,55 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     await page.waitForSelector("#login-form", { state: "visible" });
     const status = await page.evaluate(async () => (await fetch("/ui/api/state")).status);
     assert.equal(status, 401);
+  });
+});
+
+describe("Avi emulator: the live view across a controller restart", function () {
+  this.timeout(60_000);
+  const chromium = findChromium();
+  let dir = "";
+  let browser: Browser | undefined;
+  let avi: AviEmulator | undefined;
+
+  before(async () => {
+    if (!chromium.ok) return;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "avi-liveview-restart-"));
+    browser = await launchChromium(chromium.executablePath);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await avi?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(function () {
+    if (!chromium.ok) this.skip();
+  });
+
+  it("asks for a new login when the restarted controller dropped the session, then shows its state", async () => {
+    const options = { stateDir: dir, password: "restart-test-password", http: true };
+    avi = await startAviEmulator(options);
+    const s = await login(avi);
+    await s.call("POST", "/api/pool", { name: "before-restart", servers: [{ ip: { addr: "10.9.0.1", type: "V4" } }] });
+    const page = await (browser as Browser).newPage();
+    await page.goto(avi.ui);
+    await page.fill('input[name="username"]', avi.username);
+    await page.fill('input[name="password"]', avi.password);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-pool="before-restart"] .server-row');
+    const port = new URL(avi.url).port;
+    await avi.stop();
+    avi = await startAviEmulator({ ...options, port: Number(port) });
+    await page.waitForSelector("#login-form", { state: "visible", timeout: 10_000 });
+    await page.fill('input[name="password"]', avi.password);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-pool="before-restart"] .server-row');
+    const s2 = await login(avi);
+    await s2.call("POST", "/api/pool", { name: "after-restart", servers: [{ ip: { addr: "10.9.0.2", type: "V4" } }] });
+    // The new controller counts writes from 1 again: the page must take its state and log all the same.
+    await page.waitForSelector('[data-pool="after-restart"] .server-row', { timeout: 2000 });
+    assert.match(await text(page.locator("#changes > li").first()), /POST[\s\S]*after-restart/);
+    await page.close();
   });
 });
