@@ -6,7 +6,7 @@ import { startKubeEmulator } from "../emulator/kube";
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
   (no kind)          both emulators; the Kubernetes one seeded with the seed topology
-  avi                the Avi Controller emulator
+  avi                the Avi Controller emulator; its live view is the page at / (the "ui" of its JSON line)
   kube               the Kubernetes API emulator
 
 options:
@@ -60,7 +60,14 @@ export async function runEmulate(argv: string[]): Promise<number> {
     });
     stops.push(() => avi.stop());
     console.log(
-      JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),
+      JSON.stringify({
+        kind: "avi",
+        url: avi.url,
+        ui: avi.ui,
+        username: avi.username,
+        password: avi.password,
+        caFile: avi.caFile,
+      }),
     );
   }
   if (kind === undefined || kind === "kube") {
