@@ -1,18 +1,20 @@
 // `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
-import { startAviEmulator } from "../emulator/avi";
+import { AVI_FIXTURES, type AviFixtureName, startAviEmulator } from "../emulator/avi";
 import { type KubeEmulatorOptions, type NplFormat, startKubeEmulator } from "../emulator/kube";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
   (no kind)          both emulators; the Kubernetes one seeded with the seed topology
-  avi                the Avi Controller emulator
+  avi                the Avi Controller emulator; its live view is the page at / (the "ui" of its JSON line)
   kube               the Kubernetes API emulator
 
 options:
   --port N           port to bind on 127.0.0.1 (default: a free port)
   --state DIR        avi: keep the controller's state in DIR (survives restarts)
   --http             avi: plain HTTP instead of HTTPS
+  --fixture NAME     avi: start from a fixture: ako (AKO 2.2.1's objects and routes for the seed cluster) or
+                     ako-foreign (ako plus another cluster, a hand-made route and an unmarked VS)
   --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)
   --ready-after-ms N       kube: pods started by the emulated kubelet turn Ready N ms after they run (default 0)
   --terminate-after-ms N   kube: pods deleted with a grace period stay Terminating N ms (default 0)
@@ -26,6 +28,7 @@ export async function runEmulate(argv: string[]): Promise<number> {
       port: { type: "string" },
       state: { type: "string" },
       http: { type: "boolean" },
+      fixture: { type: "string" },
       topology: { type: "string" },
       "ready-after-ms": { type: "string" },
       "terminate-after-ms": { type: "string" },
@@ -55,10 +58,27 @@ export async function runEmulate(argv: string[]): Promise<number> {
   const stops: (() => Promise<void>)[] = [];
   if (kind === undefined || kind === "avi") {
     // With both emulators, --port belongs to neither: two servers cannot share it.
-    const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
+    const fixture = values.fixture as AviFixtureName | undefined;
+    if (fixture !== undefined && !AVI_FIXTURES.includes(fixture)) {
+      console.error(`avi-k8s emulate: --fixture must be one of ${AVI_FIXTURES.join(", ")}, got '${fixture}'`);
+      return 2;
+    }
+    const avi = await startAviEmulator({
+      port: kind ? port : undefined,
+      stateDir: values.state,
+      http: values.http,
+      fixture,
+    });
     stops.push(() => avi.stop());
     console.log(
-      JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),
+      JSON.stringify({
+        kind: "avi",
+        url: avi.url,
+        ui: avi.ui,
+        username: avi.username,
+        password: avi.password,
+        caFile: avi.caFile,
+      }),
     );
   }
   if (kind === undefined || kind === "kube") {
