@@ -1,7 +1,7 @@
 // `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { AVI_FIXTURES, type AviFixtureName, startAviEmulator } from "../emulator/avi";
-import { startKubeEmulator } from "../emulator/kube";
+import { type KubeEmulatorOptions, type NplFormat, startKubeEmulator } from "../emulator/kube";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
@@ -15,7 +15,10 @@ options:
   --http             avi: plain HTTP instead of HTTPS
   --fixture NAME     avi: start from a fixture: ako (AKO 2.2.1's objects and routes for the seed cluster) or
                      ako-foreign (ako plus another cluster, a hand-made route and an unmarked VS)
-  --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)`;
+  --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)
+  --ready-after-ms N       kube: pods started by the emulated kubelet turn Ready N ms after they run (default 0)
+  --terminate-after-ms N   kube: pods deleted with a grace period stay Terminating N ms (default 0)
+  --npl-format F           kube: NodePortLocal annotation format, v2 (default), v1.7 or v1.4`;
 
 export async function runEmulate(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,6 +30,9 @@ export async function runEmulate(argv: string[]): Promise<number> {
       http: { type: "boolean" },
       fixture: { type: "string" },
       topology: { type: "string" },
+      "ready-after-ms": { type: "string" },
+      "terminate-after-ms": { type: "string" },
+      "npl-format": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -42,6 +48,11 @@ export async function runEmulate(argv: string[]): Promise<number> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     console.error(`avi-k8s emulate: --port must be an integer from 0 to 65535, got '${values.port}'`);
+    return 2;
+  }
+  const kubeOptions = kubeBehaviour(values);
+  if (typeof kubeOptions === "string") {
+    console.error(`avi-k8s emulate: ${kubeOptions}`);
     return 2;
   }
   const stops: (() => Promise<void>)[] = [];
@@ -71,7 +82,7 @@ export async function runEmulate(argv: string[]): Promise<number> {
     );
   }
   if (kind === undefined || kind === "kube") {
-    const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology });
+    const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology, ...kubeOptions });
     stops.push(() => kube.stop());
     console.log(JSON.stringify({ kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile }));
   }
@@ -82,4 +93,25 @@ export async function runEmulate(argv: string[]): Promise<number> {
   });
   await Promise.all(stops.map((s) => s()));
   return 0;
+}
+
+/** The Kubernetes emulator's kubelet and NodePortLocal options from the command line, or what is wrong with them. */
+function kubeBehaviour(values: Record<string, string | boolean | undefined>): KubeEmulatorOptions | string {
+  const ms = (flag: string) => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 0 ? n : `--${flag} must be a whole number of milliseconds, got '${v}'`;
+  };
+  const ready = ms("ready-after-ms");
+  const terminate = ms("terminate-after-ms");
+  if (typeof ready === "string") return ready;
+  if (typeof terminate === "string") return terminate;
+  const format = values["npl-format"];
+  if (format !== undefined && format !== "v2" && format !== "v1.7" && format !== "v1.4") {
+    return `--npl-format must be v2, v1.7 or v1.4, got '${format}'`;
+  }
+  const out: KubeEmulatorOptions = { kubelet: { readyAfterMs: ready ?? 0, terminateAfterMs: terminate ?? 0 } };
+  if (format) out.nodePortLocal = { format: format as NplFormat };
+  return out;
 }
