@@ -64,10 +64,10 @@ export function configuredTenant(sources: readonly SettingsSource[]): Configured
 
 type Key = "controllerUrl" | "tenant" | "kubeServer";
 
-const WHAT: Record<Key, { noun: string; arg: string }> = {
-  controllerUrl: { noun: "Avi Controller", arg: "avi.controller" },
-  tenant: { noun: "tenant", arg: "avi.tenant" },
-  kubeServer: { noun: "Kubernetes API server", arg: "kubernetes" },
+const PLACE: Record<Key, (v: string) => string> = {
+  controllerUrl: (v) => `the Avi Controller ${v}`,
+  tenant: (v) => `tenant ${v}`,
+  kubeServer: (v) => `the Kubernetes API server ${v}`,
 };
 
 function source(key: Key, c: Configured): string {
@@ -79,19 +79,29 @@ function source(key: Key, c: Configured): string {
   return (c.from === "default" ? undefined : nameIn(c.from, key === "tenant" ? "tenant" : "controller")) ?? key;
 }
 
-/** The one sentence every refusal uses: both places, that nothing was sent, and the ways out. */
+/**
+ * The one sentence every refusal uses: both places, that nothing was sent to the new one, and the ways out.
+ * `operation` is "Refused" (preview and up), "Update refused" or "Delete refused".
+ */
 export function mismatchMessage(key: Key, recorded: string, now: Configured, operation: string): string {
-  const { noun, arg } = WHAT[key];
   const where = source(key, now);
-  const head = `${operation}: this resource's objects are on the ${noun} ${recorded} (recorded in its state) but ${where} names ${now.value}, so nothing was sent to ${now.value}`;
   if (key === "kubeServer") {
-    return `${head}; point it back at ${recorded}, or, to follow the other server on purpose, name it in the resource's ${arg} arguments (the update records it).`;
+    return `${operation}: this resource's routes and servers come from ${PLACE[key](recorded)} (recorded in its state) but ${where} leads to ${now.value}, so nothing was read there; point it back at ${recorded}, or, to follow the other server on purpose, name it in the resource's kubernetes arguments (the update records it).`;
   }
-  const refresh =
+  const head = `${operation}: this resource's objects are on ${PLACE[key](recorded)} (recorded in its state) but ${where} names ${now.value}, so nothing was sent to ${key === "tenant" ? "tenant " : ""}${now.value}`;
+  const arg = key === "tenant" ? "avi.tenant" : "avi.controller";
+  const sameController =
     key === "controllerUrl"
-      ? `, or, if ${now.value} is the same controller under another address, run \`pulumi refresh\` to record it`
+      ? `if ${now.value} is the same controller under another address, run \`pulumi refresh\` to record it`
       : "";
-  return `${head}; point it back at ${recorded}, move the resource on purpose by setting its ${arg} argument to ${now.value} (Pulumi replaces it)${refresh}.`;
+  if (operation.startsWith("Delete")) {
+    const gone = `if ${recorded} is gone for good, forget the resource with \`pulumi state delete\``;
+    return `${head}; point it back at ${recorded} (with its credentials) to delete them there, ${sameController ? `${sameController} first, or, ` : "or, "}${gone}.`;
+  }
+  const move = `move the resource on purpose by setting its ${arg} argument to ${now.value} (Pulumi replaces it)`;
+  return sameController
+    ? `${head}; point it back at ${recorded}, ${move}, or, ${sameController}.`
+    : `${head}; point it back at ${recorded}, or ${move}.`;
 }
 
 const same = (key: Key, a: string, b: string) =>
