@@ -87,7 +87,7 @@ describe("sdk: the state names where its objects live", function () {
       ["c1--default-web"],
     );
     const vrf = a.objects("vrfcontext").find((v) => v.name === "global");
-    assert.equal((vrf?.static_routes as unknown[]).length, 2);
+    assert.equal(((vrf?.static_routes ?? []) as unknown[]).length, 2);
   }
 
   before(async () => {
