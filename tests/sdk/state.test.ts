@@ -14,7 +14,6 @@ import { controllerRoutes, controllerServers, type Lab, ROUTES_TYPE, startLab, V
 
 const ROOT = path.resolve(__dirname, "../../..");
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
-type Props = Record<string, unknown>;
 
 /** The target of issue 12: inputs and outputs together, per route, at most this many bytes. */
 const ROUTE_BYTES = 80;
