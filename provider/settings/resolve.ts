@@ -111,7 +111,7 @@ export function validateSettings(
     let reason: string | undefined;
     if (s.type === "boolean") reason = typeof v === "boolean" ? undefined : `${label} must be true or false.`;
     else if (typeof v !== "string") reason = `${label} must be a string.`;
-    else if (!s.secret && v.trim() === "") reason = `${label} must be a non-empty string.`;
+    else if (v.trim() === "") reason = `${label} must be a non-empty string.`;
     else reason = s.check?.(v, label);
     if (reason) problems.push({ property: key, reason });
   }

@@ -120,13 +120,16 @@ export function partialFailure(err: unknown, id: string, properties: object): Er
 }
 
 /**
- * check()'s connection problems: invalid values in any place, and (only when every value it depends on is
- * known, so preview never guesses) a connection that cannot be made.
+ * check()'s connection problems: invalid values in any place (the args as the program gave them), and, only when
+ * every value it depends on is known (so preview never guesses), a connection that cannot be made to the place
+ * `props` records.
  */
-export function connectionFailures(props: object, settings: Settings | undefined): SettingProblem[] {
-  const sources = sourcesOf(props, settings);
-  const invalid = sources.flatMap((s) => validateSettings(s, isUnknown));
+export function connectionFailures(args: object, props: object, settings: Settings | undefined): SettingProblem[] {
+  const invalid = sourcesOf(args, settings).flatMap((s) => validateSettings(s, isUnknown));
   if (invalid.length > 0 || isUnknown(props)) return invalid;
   const recorded = recordedOf(props as Record<string, unknown>);
-  return resolveAvi(sources, recorded.controllerUrl ? { controller: recorded.controllerUrl } : {}).problems;
+  return resolveAvi(
+    sourcesOf(props, settings),
+    recorded.controllerUrl ? { controller: recorded.controllerUrl } : {},
+  ).problems;
 }

@@ -60,7 +60,7 @@ export async function check(
   const failures = [
     ...validateRoutes(props),
     ...kubeSourceProblems({ kind: "args", values: args }),
-    ...connectionFailures(props, settings),
+    ...connectionFailures(args, props, settings),
     ...moved,
   ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
