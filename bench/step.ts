@@ -101,7 +101,10 @@ function routesWork(task: StepTask, routes: Provider): Work {
         run: async (phase) => {
           const inputs = checked(await phase("check", () => routes.check({}, args)), "routes");
           writeJson(task.checkedFile, [inputs]);
-          return { routes: (inputs.routes as unknown[]).length, conflicts: (inputs.conflicts as unknown[]).length };
+          return {
+            routes: Object.keys(inputs.routes as object).length,
+            conflicts: (inputs.conflicts as unknown[]).length,
+          };
         },
       };
     case "routes.create": {

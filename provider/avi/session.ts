@@ -160,7 +160,7 @@ export function createAviSession(conn: AviConnection): AviSession {
   /**
    * Which failures a method may replay without risking a double effect on the controller. A POST is replayed only
    * when it cannot have been applied (connection refused, 429); after a 502/503/504 or a broken connection it may
-   * have been, so the caller looks the object up by name before creating it again (store.ts createOrAdopt).
+   * have been, so the caller looks the object up by name before creating it again (store.ts createOrFind).
    */
   const retryPolicy = (method: Method) => (status: number | undefined, code: string | undefined) => {
     const idempotent = method === "GET" || method === "PUT" || method === "DELETE";

@@ -247,20 +247,27 @@ describe("sdk providers in the real dynamic-provider host", function () {
     assert.ok(vs.failures.every((f) => !f.reason.includes(lab.avi.password)));
   });
 
-  it("a create refused before anything was written records nothing: no id, and no password in any message", async () => {
+  it("a create that fails before anything was written records nothing: no id, and no password in any message", async () => {
     const r = { type: ROUTES_TYPE, name: "denied" };
     const wrong = "not-the-password-42";
     const checked = await host.check({ ...r, news: { __provider: routesCode, cluster: "c9" } });
     const writes = lab.avi.writes().length;
-    const err = await host.create({ ...r, properties: { ...checked.inputs, ...lab.args(), password: wrong } }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof HostCallError, "create must fail with a wrong password");
-    assert.match(err.details, /login of user admin .* failed with HTTP 401/);
-    assert.equal(err.initFailed, undefined, "a refused login wrote nothing: the engine must not record a resource");
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["refused login", { ...lab.args(), password: wrong }, /login of user admin .* failed with HTTP 401/],
+      ["unreachable controller", { ...lab.args(), controller: "https://127.0.0.1:1" }, /connection refused/],
+      ["a CA that did not sign the controller", { ...lab.args(), caBundle: lab.kube.caCert }, /TLS|certificate/],
+    ];
+    for (const [what, args, says] of cases) {
+      const err = await host.create({ ...r, properties: { ...checked.inputs, ...args } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof HostCallError, `${what}: create must fail`);
+      assert.match(err.details, says, what);
+      assert.equal(err.initFailed, undefined, `${what}: nothing was written, so the engine must record nothing`);
+      assert.ok(!err.details.includes(wrong) && !err.details.includes(lab.avi.password), what);
+    }
     assert.equal(lab.avi.writes().length, writes);
-    assert.ok(!err.details.includes(wrong));
     assert.ok(!host.stderr().includes(wrong) && !host.stderr().includes(lab.avi.password));
   });
 
