@@ -128,8 +128,6 @@ export function connectionFailures(args: object, props: object, settings: Settin
   const invalid = sourcesOf(args, settings).flatMap((s) => validateSettings(s, isUnknown));
   if (invalid.length > 0 || isUnknown(props)) return invalid;
   const recorded = recordedOf(props as Record<string, unknown>);
-  return resolveAvi(
-    sourcesOf(props, settings),
-    recorded.controllerUrl ? { controller: recorded.controllerUrl } : {},
-  ).problems;
+  return resolveAvi(sourcesOf(props, settings), recorded.controllerUrl ? { controller: recorded.controllerUrl } : {})
+    .problems;
 }

@@ -250,7 +250,6 @@ describe("sdk providers in the real dynamic-provider host", function () {
   it("a create that fails before anything was written records nothing: no id, and no password in any message", async () => {
     const r = { type: ROUTES_TYPE, name: "denied" };
     const wrong = "not-the-password-42";
-    const checked = await host.check({ ...r, news: { __provider: routesCode, cluster: "c9" } });
     const writes = lab.avi.writes().length;
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ["refused login", { ...lab.args(), password: wrong }, /login of user admin .* failed with HTTP 401/],
@@ -258,7 +257,9 @@ describe("sdk providers in the real dynamic-provider host", function () {
       ["a CA that did not sign the controller", { ...lab.args(), caBundle: lab.kube.caCert }, /TLS|certificate/],
     ];
     for (const [what, args, says] of cases) {
-      const err = await host.create({ ...r, properties: { ...checked.inputs, ...args } }).then(
+      const checked = await host.check({ ...r, news: { __provider: routesCode, cluster: "c9", ...args } });
+      assert.deepEqual(checked.failures, [], what);
+      const err = await host.create({ ...r, properties: checked.inputs }).then(
         () => undefined,
         (e: unknown) => e,
       );
