@@ -199,8 +199,8 @@ export interface LeftObject {
 
 /**
  * Deletes the VS, then its VsVip and pools (only objects our markers claim); 404 counts as already gone. What it
- * cannot delete (not ours, or refused by the controller with a 4xx, e.g. still referenced) it leaves and reports
- * in `left`, after deleting everything else; transient failures (5xx, lost connections) throw.
+ * cannot delete (not ours, or refused with 400/403/409, e.g. still referenced) it leaves and reports in `left`,
+ * after deleting everything else; anything else (an expired session, 5xx, a lost connection) throws.
  */
 export async function deleteVirtualService(
   s: AviSession,
@@ -220,8 +220,10 @@ export async function deleteVirtualService(
     try {
       if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
     } catch (err) {
+      // A definite refusal (still referenced, forbidden) is reported; anything else (an expired session, 429, 5xx,
+      // a lost connection) may go through on the next run, so it fails the delete now.
       const status = (err as AviError).status;
-      if (status === undefined || status >= 500) throw err;
+      if (status !== 400 && status !== 403 && status !== 409) throw err;
       left.push({
         object,
         reason: `the controller refused with HTTP ${status}: ${(err as AviError).controllerMessage}`,
