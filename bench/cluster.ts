@@ -104,6 +104,7 @@ export async function startScenario(spec: ScenarioSpec): Promise<ScenarioEnv> {
         aviReads: api.filter((e) => e.method === "GET").length,
         aviWrites: api.filter((e) => e.method !== "GET").length,
         aviSession: c.avi.requestLog.filter((e) => e.path === "/login" || e.path === "/logout").length,
+        aviLogins: c.avi.requestLog.filter((e) => e.path === "/login").length,
         aviSentBytes: bytes.sent,
         aviReceivedBytes: bytes.received,
       };

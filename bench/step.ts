@@ -15,6 +15,22 @@ type Provider = {
 };
 
 const MB = 1024 * 1024;
+const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+
+/**
+ * What `key` adds to the state (checked inputs and outputs as the engine stores them, compact JSON), per entry:
+ * the bytes of both with the entries minus the bytes of both without them.
+ */
+function bytesPerEntry(inputs: Props, outs: Props, key: string, entries: number): number {
+  if (entries === 0) return 0;
+  const without = size({ ...inputs, [key]: {} }) + size({ ...outs, [key]: {} });
+  return Math.round(((size(inputs) + size(outs) - without) / entries) * 10) / 10;
+}
+
+function serverCount(pools: unknown): number {
+  const all = Object.values((pools ?? {}) as Record<string, { servers?: object }>);
+  return all.reduce((n, p) => n + Object.keys(p.servers ?? {}).length, 0);
+}
 const readJson = <T>(file: string | undefined): T => JSON.parse(fs.readFileSync(need(file, "an input file"), "utf8"));
 const writeJson = (file: string | undefined, value: unknown) =>
   fs.writeFileSync(need(file, "an output file"), JSON.stringify(value));
@@ -85,7 +101,10 @@ function routesWork(task: StepTask, routes: Provider): Work {
         run: async (phase) => {
           const inputs = checked(await phase("check", () => routes.check({}, args)), "routes");
           writeJson(task.checkedFile, [inputs]);
-          return { routes: (inputs.routes as unknown[]).length, conflicts: (inputs.conflicts as unknown[]).length };
+          return {
+            routes: Object.keys(inputs.routes as object).length,
+            conflicts: (inputs.conflicts as unknown[]).length,
+          };
         },
       };
     case "routes.create": {
@@ -97,7 +116,12 @@ function routesWork(task: StepTask, routes: Provider): Work {
         run: async (phase) => {
           const { id, outs } = await phase("apply", () => routes.create(inputs));
           writeJson(task.writeOutsFile, [{ id, outs }]);
-          return { routes: (outs.routes as unknown[]).length, stateBytes: Buffer.byteLength(JSON.stringify(outs)) };
+          const n = Object.keys(outs.routes as object).length;
+          return {
+            routes: n,
+            stateBytes: size(inputs) + size(outs),
+            stateBytesPerRoute: bytesPerEntry(inputs, outs, "routes", n),
+          };
         },
       };
     }
@@ -134,7 +158,7 @@ function routesUpdate(task: StepTask, routes: Provider, args: Props): Work {
       if (d.changes) outs = (await phase("apply", () => routes.update(olds.id, olds.outs, news))).outs ?? outs;
       writeJson(task.checkedFile, [news]);
       writeJson(task.writeOutsFile, [{ id: olds.id, outs }]);
-      return { changes: d.changes === true, routes: (outs.routes as unknown[]).length };
+      return { changes: d.changes === true, routes: Object.keys(outs.routes as object).length };
     },
   };
 }
@@ -159,8 +183,14 @@ function vsWork(task: StepTask, vs: Provider): Work {
         const created: { id: string; outs: Props }[] = [];
         for (const inputs of news) created.push(await phase("apply", () => vs.create(inputs)));
         writeJson(task.writeOutsFile, created);
-        const sizes = created.map((c) => Buffer.byteLength(JSON.stringify(c.outs)));
-        return { resources: created.length, maxStateBytes: Math.max(...sizes) };
+        const sizes = created.map((c, i) => size(news[i]) + size(c.outs));
+        const servers = created.reduce((n, c) => n + serverCount(c.outs.pools), 0);
+        const poolBytes = created.reduce((n, c, i) => n + bytesPerEntry(news[i] ?? {}, c.outs, "pools", 1), 0);
+        return {
+          resources: created.length,
+          maxStateBytes: Math.max(...sizes),
+          stateBytesPerServer: servers > 0 ? Math.round((poolBytes / servers) * 10) / 10 : 0,
+        };
       } else if (task.kind === "vs.diff") {
         for (const [i, o] of olds.entries()) {
           const d = await phase("diff", () => vs.diff(o.id, o.outs, news[i] ?? {}));
@@ -185,7 +215,7 @@ function vsWork(task: StepTask, vs: Provider): Work {
         writeJson(task.checkedFile, news);
         writeJson(task.writeOutsFile, next);
       }
-      for (const n of news) for (const p of (n.pools as { servers: unknown[] }[]) ?? []) servers += p.servers.length;
+      for (const n of news) servers += serverCount(n.pools);
       return { resources: services.length, changed, servers };
     },
   };

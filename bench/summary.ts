@@ -20,8 +20,8 @@ export function summaryMarkdown(report: Report): string {
       `, load average ${m.loadAverage.join(" ")} at the start${report.quick ? " (quick run)" : ""}. ` +
       "Times are wall ms (CPU ms of the step's process); memory is the step process's peak RSS.",
     "",
-    "| cluster | routes | check ms | peak MB | kube calls | create: sent KB | node joins: R/W, sent KB | AKO-style node event: R/W, sent KB | no change: writes (AKO restart: sent KB) |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| cluster | routes | check ms | peak MB | kube calls | create: sent KB | state B/route | node joins: R/W, sent KB | AKO-style node event: R/W, sent KB | no change: writes (AKO restart: sent KB) |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const s of scenarios) {
     const check = find(rows, s, "routes", "check");
@@ -32,7 +32,7 @@ export function summaryMarkdown(report: Report): string {
     const restart = find(rows, s, "ako-baseline", "restart");
     if (!check || !create || !node || !ako || !rerun || !restart) continue;
     out.push(
-      `| ${s}, ${check.pods} pods | ${check.info.routes} | ${ms(check)} | ${check.peakRssMB.toFixed(0)} | ${check.kubeCalls} | ${kb(create.aviSentBytes)} | ` +
+      `| ${s}, ${check.pods} pods | ${check.info.routes} | ${ms(check)} | ${check.peakRssMB.toFixed(0)} | ${check.kubeCalls} | ${kb(create.aviSentBytes)} | ${create.info.stateBytesPerRoute ?? "-"} | ` +
         `${node.aviReads}/${node.aviWrites}, ${kb(node.aviSentBytes)} | ${ako.aviReads}/${ako.aviWrites}, ${kb(ako.aviSentBytes)} | ` +
         `${rerun.aviWrites} (${kb(restart.aviSentBytes)}) |`,
     );
@@ -41,8 +41,8 @@ export function summaryMarkdown(report: Report): string {
   if (vs.length > 0) {
     out.push(
       "",
-      "| cluster | services | check ms | peak MB | kube calls, KB | create: R/W + logins | a pod moves: update ms, R/W | diff ms |",
-      "|---|---|---|---|---|---|---|---|",
+      "| cluster | services | check ms | peak MB | kube calls, KB | create: R/W + logins | a pod moves: update ms, R/W + logins | diff ms | state B/server |",
+      "|---|---|---|---|---|---|---|---|---|",
     );
     for (const c of vs) {
       const n = c.services;
@@ -51,8 +51,9 @@ export function summaryMarkdown(report: Report): string {
       const diff = find(rows, c.scenario, "vs", "diff", n);
       out.push(
         `| ${c.scenario}, ${c.pods} pods | ${n} | ${ms(c)} | ${c.peakRssMB.toFixed(0)} | ${c.kubeCalls}, ${kb(c.kubeBytes)} | ` +
-          `${create ? `${create.aviReads}/${create.aviWrites} + ${create.aviSession}` : "-"} | ` +
-          `${pod ? `${ms(pod)}, ${pod.aviReads}/${pod.aviWrites}` : "-"} | ${ms(diff)} |`,
+          `${create ? `${create.aviReads}/${create.aviWrites} + ${create.aviLogins}` : "-"} | ` +
+          `${pod ? `${ms(pod)}, ${pod.aviReads}/${pod.aviWrites} + ${pod.aviLogins}` : "-"} | ${ms(diff)} | ` +
+          `${create?.info.stateBytesPerServer ?? "-"} |`,
       );
     }
   }

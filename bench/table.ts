@@ -48,7 +48,7 @@ export function line(r: Row): string {
     String(r.kubeCalls),
     kb(r.kubeBytes),
     `${r.aviReads}/${r.aviWrites}`,
-    String(r.aviSession),
+    String(r.aviLogins),
     kb(r.aviSentBytes),
     kb(r.aviReceivedBytes),
     notes(r),

@@ -4,6 +4,10 @@ import type { Report, Row, Target } from "./types";
 export const PLAN_MS = 2000;
 export const PLAN_MB = 200;
 export const PROVIDER_BYTES = 2048;
+/** One shared controller session per provider process: logins per `up`, whatever the number of services. */
+export const LOGINS_PER_UP = 2;
+/** Routes in the state (checked inputs and outputs together), per route. */
+export const STATE_BYTES_PER_ROUTE = 80;
 
 function largest(rows: Row[]): number {
   return Math.max(0, ...rows.map((r) => r.nodes));
@@ -24,6 +28,12 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
   const nodeChanges = rows.filter((r) => r.resource === "routes" && r.step === "update-node");
   const reads = rows.filter((r) => r.resource === "vs" && r.step === "check");
   const { routes, virtualService } = report.providerSize;
+  // An `up` of the virtual services is one step process: create (after check), or check + diff + update.
+  const ups = rows.filter(
+    (r) => (r.resource === "vs" || r.resource === "routes") && ["create", "update-node", "update-pod"].includes(r.step),
+  );
+  const stored = rows.filter((r) => r.resource === "routes" && r.step === "create");
+  const perRoute = (r: Row) => Number(r.info.stateBytesPerRoute ?? Number.POSITIVE_INFINITY);
   return [
     {
       name: `routes planned for ${at} in ${PLAN_MS / 1000} s or less with ${PLAN_MB} MB or less`,
@@ -57,6 +67,20 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
       detail:
         `installed package: ClusterIpRoutes ${routes} B, ClusterIpVirtualService ${virtualService} B` +
         ` (this checkout, serialized by value: ${report.providerSize.checkout.routes} B, ${report.providerSize.checkout.virtualService} B)`,
+    },
+    {
+      name: `at most ${LOGINS_PER_UP} controller logins per \`up\`, whatever the number of services`,
+      pass: ups.length > 0 && ups.every((r) => (r.aviLogins ?? Number.POSITIVE_INFINITY) <= LOGINS_PER_UP),
+      detail: grouped(
+        ups.filter((r) => r.resource === "vs"),
+        (r) =>
+          `${r.aviLogins} login${r.aviLogins === 1 ? "" : "s"} for ${r.services} service${r.services === 1 ? "" : "s"} (${r.step})`,
+      ),
+    },
+    {
+      name: `routes stored in at most ${STATE_BYTES_PER_ROUTE} B each (checked inputs and outputs together)`,
+      pass: stored.length > 0 && stored.every((r) => perRoute(r) <= STATE_BYTES_PER_ROUTE),
+      detail: stored.map((r) => `${r.scenario}: ${perRoute(r)} B/route, ${r.info.routes} routes`).join("; "),
     },
   ];
 }

@@ -73,6 +73,8 @@ export interface ServerCounts {
   aviWrites: number;
   /** Login and logout requests. */
   aviSession: number;
+  /** Login requests alone: with one shared session per provider process, one per `up`. */
+  aviLogins: number;
   aviSentBytes: number;
   aviReceivedBytes: number;
 }

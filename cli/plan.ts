@@ -4,13 +4,11 @@
 // parsePlanArgs, fill PlanReport.controller in runPlan, and render it in renderTable.
 import { parseArgs } from "node:util";
 import {
-  AVI_ENVIRONMENT,
   type AviConnection,
   type ControllerPreview,
   createAviSession,
   formatControllerPreview,
   previewController,
-  readCaBundle,
   type VirtualServiceSpec,
 } from "../provider/avi";
 import { type KubeConnection, KubeReadError, readPlacement, type ServiceRef } from "../provider/kube";
@@ -27,6 +25,19 @@ import {
   validateCni,
   virtualServiceName,
 } from "../provider/plan";
+import {
+  AVI_SETTINGS,
+  flagHelp,
+  KUBE_SETTINGS,
+  kubeSourceProblems,
+  resolveAvi,
+  resolveKube,
+  type SettingsSource,
+  settingFlags,
+  settingsFromEnv,
+  settingsFromFlags,
+  validateSettings,
+} from "../provider/settings";
 
 const HELP = `usage: avi-k8s plan --cluster NAME [--kubeconfig FILE] [--context C] [options]
 
@@ -35,9 +46,6 @@ would want, with every conflict.
 
 options:
   --cluster NAME          cluster name: route label clustername=NAME and object prefix NAME-- (required)
-  --kubeconfig FILE       kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
-  --context C             kubeconfig context (default: its current context)
-  --in-cluster            use the pod's service account instead of a kubeconfig
   --cni C                 auto|default|calico|cilium|ovn-kubernetes|antrea|flannel|canal (default: auto)
   --node-networks CIDRS   comma-separated CIDRs of the node network the Service Engines use; the next hop is
                           the node address inside them (multi-NIC nodes)
@@ -45,14 +53,12 @@ options:
   --page-size N           items per list request (default 500)
   --json                  print the report as JSON
 
-controller (read-only; also shows what an apply would change there and the foreign routes it keeps):
-  --avi-controller URL    https://host[:port] of the Avi Controller (or AVI_CONTROLLER); without it the
-                          controller is not read
-  --avi-username U        (or AVI_USERNAME); the password or token comes only from AVI_PASSWORD / AVI_AUTH_TOKEN
-  --avi-tenant T          (or AVI_TENANT; default admin)
-  --avi-version V         X-Avi-Version, or "auto" for the controller's own (or AVI_VERSION)
-  --avi-ca-bundle FILE    CA bundle that signed the controller certificate (or AVI_CA_BUNDLE)
-  --avi-insecure          do not verify the controller certificate
+kubernetes:
+${flagHelp(KUBE_SETTINGS)}
+
+controller (read-only; also shows what an apply would change there and the foreign routes it keeps; without a
+controller URL it is not read; the password or token comes only from AVI_PASSWORD / AVI_AUTH_TOKEN):
+${flagHelp(AVI_SETTINGS)}
   --vrf NAME              VRF context of the routes (default global)
   --avi-cloud NAME        cloud of the VRF, when several clouds have one of that name`;
 
@@ -84,23 +90,15 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       allowPositionals: false,
       options: {
         cluster: { type: "string" },
-        kubeconfig: { type: "string" },
-        context: { type: "string" },
-        "in-cluster": { type: "boolean" },
         cni: { type: "string" },
         "node-networks": { type: "string", multiple: true },
         service: { type: "string", multiple: true },
         "page-size": { type: "string" },
         json: { type: "boolean" },
-        "avi-controller": { type: "string" },
-        "avi-username": { type: "string" },
-        "avi-tenant": { type: "string" },
-        "avi-version": { type: "string" },
-        "avi-ca-bundle": { type: "string" },
-        "avi-insecure": { type: "boolean" },
         vrf: { type: "string" },
         "avi-cloud": { type: "string" },
         help: { type: "boolean", short: "h" },
+        ...settingFlags(),
       },
     }));
   } catch (err) {
@@ -135,52 +133,26 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       return { kind: "error", message: `--page-size '${values["page-size"]}' must be a positive integer` };
     }
   }
-  const connection: KubeConnection = {};
-  if (values.kubeconfig) connection.kubeconfigPath = values.kubeconfig as string;
-  if (values.context) connection.context = values.context as string;
-  if (values["in-cluster"]) connection.inCluster = true;
+  // Connection settings: flags, then the environment, through the same resolver the resources use.
+  const sources: SettingsSource[] = [
+    { kind: "flags", values: settingsFromFlags(values) },
+    { kind: "env", values: settingsFromEnv(env) },
+  ];
+  const invalid = sources.flatMap((src) => [...validateSettings(src), ...kubeSourceProblems(src)]);
+  if (invalid.length > 0) return { kind: "error", message: invalid.map((p) => p.reason).join(" ") };
+  const { connection } = resolveKube(sources);
   const args: PlanArgs = { cluster, connection, cni: cni as CniChoice, nodeNetworks, services, json: !!values.json };
   if (pageSize !== undefined) args.pageSize = pageSize;
-  const avi = parseAviArgs(values, env);
-  if (typeof avi === "string") return { kind: "error", message: avi };
-  if (avi) args.avi = avi;
-  return { kind: "args", args };
-}
-
-/** Controller settings from flags, else the AVI_* environment; secrets only ever from the environment. */
-function parseAviArgs(
-  values: Record<string, string | boolean | string[] | undefined>,
-  env: NodeJS.ProcessEnv,
-): AviPlanTarget | string | undefined {
-  const pick = (flag: string, name: string) => (values[flag] as string | undefined) || env[name] || undefined;
-  const controller = pick("avi-controller", AVI_ENVIRONMENT.controller);
-  if (!controller) return undefined;
-  if (!/^https?:\/\/[^/\s]+/.test(controller)) return `--avi-controller '${controller}' must be an https:// URL`;
-  const username = pick("avi-username", AVI_ENVIRONMENT.username);
-  if (!username) return "reading the controller needs --avi-username (or AVI_USERNAME)";
-  const password = env[AVI_ENVIRONMENT.password] || undefined;
-  const token = env[AVI_ENVIRONMENT.token] || undefined;
-  if (!password && !token) return "reading the controller needs AVI_PASSWORD (or AVI_AUTH_TOKEN) in the environment";
-  const connection: AviConnection = { controller, username };
-  if (token) connection.token = token;
-  else if (password) connection.password = password;
-  const tenant = pick("avi-tenant", AVI_ENVIRONMENT.tenant);
-  if (tenant) connection.tenant = tenant;
-  const version = pick("avi-version", AVI_ENVIRONMENT.apiVersion);
-  if (version) connection.apiVersion = version;
-  const bundle = pick("avi-ca-bundle", AVI_ENVIRONMENT.caBundle);
-  if (bundle) {
-    try {
-      connection.caCert = readCaBundle(bundle);
-    } catch (err) {
-      return `cannot read the CA bundle ${bundle}: ${(err as Error).message}`;
-    }
+  // Without a controller URL the controller is not read; with one, every other setting it needs must be there.
+  if (sources.some((src) => src.values.controller)) {
+    const avi = resolveAvi(sources);
+    if (!avi.connection) return { kind: "error", message: avi.problems.map((p) => p.reason).join(" ") };
+    const target: AviPlanTarget = { connection: avi.connection, vrf: (values.vrf as string | undefined) || "global" };
+    const cloud = values["avi-cloud"] as string | undefined;
+    if (cloud) target.cloud = cloud;
+    args.avi = target;
   }
-  if (values["avi-insecure"]) connection.insecure = true;
-  const target: AviPlanTarget = { connection, vrf: (values.vrf as string | undefined) || "global" };
-  const cloud = values["avi-cloud"] as string | undefined;
-  if (cloud) target.cloud = cloud;
-  return target;
+  return { kind: "args", args };
 }
 
 export interface ServiceReport {

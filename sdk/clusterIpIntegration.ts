@@ -67,8 +67,9 @@ export class ClusterIpIntegration extends pulumi.ComponentResource {
         { parent: this, dependsOn: [this.routes] },
       );
     });
-    this.routeList = this.routes.routes;
+    this.routeList = this.routes.routeList;
     this.vipAddresses = pulumi.all(this.virtualServices.map((v) => v.vipAddress));
-    this.registerOutputs({ routes: this.routeList, vipAddresses: this.vipAddresses });
+    // Not the routes: registered outputs are stored in the state, and the routes are there once already.
+    this.registerOutputs({ vipAddresses: this.vipAddresses });
   }
 }

@@ -2,6 +2,7 @@
 // clustername=<cluster>; routes of other clusters and unlabelled routes in the VRF are never touched.
 import * as pulumi from "@pulumi/pulumi";
 import { connectionProps, withSecretOutputs } from "./connectionArgs";
+import { routeListOf } from "./outputs";
 import { routesProvider } from "./providers/routes";
 import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
 
@@ -24,9 +25,16 @@ export class ClusterIpRoutes extends pulumi.dynamic.Resource {
   declare readonly cluster: pulumi.Output<string>;
   declare readonly vrf: pulumi.Output<string>;
   declare readonly cloud: pulumi.Output<string>;
+  /** The tenant of the routes, recorded at create. */
   declare readonly tenant: pulumi.Output<string>;
-  /** The cluster's routes the VRF holds. */
-  declare readonly routes: pulumi.Output<RouteOutput[]>;
+  /** The controller the routes are on, recorded at create whatever named it (args, stack config, environment). */
+  declare readonly controllerUrl: pulumi.Output<string>;
+  /** The Kubernetes API server the nodes were read from. */
+  declare readonly kubeServer: pulumi.Output<string>;
+  /** The cluster's routes the VRF holds: prefix -> next hop ("next hop node" in preview, from the cluster). */
+  declare readonly routes: pulumi.Output<Record<string, string>>;
+  /** The same routes as a list (computed in the program, not stored). */
+  readonly routeList: pulumi.Output<RouteOutput[]>;
   /** The pod-CIDR source used, e.g. "calico" when `cni` was "auto". */
   declare readonly cniSource: pulumi.Output<string>;
   /** Nodes or CIDRs that got no route, and foreign routes overlapping ours. */
@@ -46,10 +54,13 @@ export class ClusterIpRoutes extends pulumi.dynamic.Resource {
         routes: undefined,
         cniSource: undefined,
         conflicts: undefined,
+        controllerUrl: undefined,
+        kubeServer: undefined,
       },
       withSecretOutputs(opts),
       "avi-k8s",
       "ClusterIpRoutes",
     );
+    this.routeList = pulumi.all([this.cluster, this.routes]).apply(([c, r]) => routeListOf(c, r));
   }
 }

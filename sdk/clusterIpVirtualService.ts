@@ -3,7 +3,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectionProps, withSecretOutputs } from "./connectionArgs";
 import { virtualServiceProvider } from "./providers/virtualService";
-import type { AviConnectionArgs, KubeConnectionArgs, PoolOutput, ServiceLike, ServiceRef, VipArgs } from "./types";
+import { poolListOf } from "./outputs";
+import type {
+  AviConnectionArgs,
+  KubeConnectionArgs,
+  PoolListOutput,
+  PoolOutput,
+  ServiceLike,
+  ServiceRef,
+  VipArgs,
+} from "./types";
 
 export interface ClusterIpVirtualServiceArgs {
   /** The cluster's name on the controller; the same as its ClusterIpRoutes. Changing it replaces. */
@@ -47,14 +56,21 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
   declare readonly cluster: pulumi.Output<string>;
   declare readonly namespace: pulumi.Output<string>;
   declare readonly service: pulumi.Output<string>;
+  /** The tenant of the objects, recorded at create. */
   declare readonly tenant: pulumi.Output<string>;
+  /** The controller the objects are on, recorded at create whatever named it (args, stack config, environment). */
+  declare readonly controllerUrl: pulumi.Output<string>;
+  /** The Kubernetes API server the endpoints were read from. */
+  declare readonly kubeServer: pulumi.Output<string>;
   declare readonly virtualServiceName: pulumi.Output<string>;
   declare readonly virtualServiceUuid: pulumi.Output<string>;
   declare readonly vsVipUuid: pulumi.Output<string>;
   /** The VIP the controller holds: the static address, or the one IPAM allocated. */
   declare readonly vipAddress: pulumi.Output<string>;
-  /** One pool per exposed Service port, with its servers as the controller holds them. */
-  declare readonly pools: pulumi.Output<PoolOutput[]>;
+  /** One pool per exposed Service port by name, with its servers as the controller holds them. */
+  declare readonly pools: pulumi.Output<Record<string, PoolOutput>>;
+  /** The same pools as a list (computed in the program, not stored). */
+  readonly poolList: pulumi.Output<PoolListOutput[]>;
   /** Ports without endpoints and unusable addresses. */
   declare readonly conflicts: pulumi.Output<string[]>;
   declare readonly warnings: pulumi.Output<string[]>;
@@ -84,10 +100,13 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         vsVipUuid: undefined,
         vipAddress: undefined,
         warnings: undefined,
+        controllerUrl: undefined,
+        kubeServer: undefined,
       },
       withSecretOutputs(opts),
       "avi-k8s",
       "ClusterIpVirtualService",
     );
+    this.poolList = this.pools.apply(poolListOf);
   }
 }

@@ -7,13 +7,16 @@ export {
 } from "./clusterIpIntegration";
 export { ClusterIpRoutes, type ClusterIpRoutesArgs } from "./clusterIpRoutes";
 export { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
-export { CONFIG_NAMESPACE, ENV as ENVIRONMENT_VARIABLES } from "./providers/connection";
+export { CONFIG_NAMESPACE, SETTINGS, type SettingKey, type SettingSpec, settingsTable } from "../provider/settings";
+export { poolListOf, routeListOf } from "./outputs";
+export { ENV as ENVIRONMENT_VARIABLES } from "./providers/connection";
 export { routesProvider } from "./providers/routes";
 export { virtualServiceProvider } from "./providers/virtualService";
 export type {
   AviConnectionArgs,
   CniChoice,
   KubeConnectionArgs,
+  PoolListOutput,
   PoolOutput,
   Protocol,
   RouteOutput,

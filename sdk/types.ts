@@ -1,45 +1,30 @@
 // The argument and output types users write against. Every argument accepts a pulumi.Input.
 import type * as pulumi from "@pulumi/pulumi";
 import type { CniChoice, Protocol } from "../provider/plan/types";
+import type { SETTINGS, SettingKey, SettingType } from "../provider/settings";
 
 export type { CniChoice, Protocol };
 
-/**
- * The Avi Controller connection. Each value left out is taken from stack config (`avi-k8s:controller`,
- * `avi-k8s:username`, `avi-k8s:password`, `avi-k8s:token`, `avi-k8s:tenant`, `avi-k8s:apiVersion`,
- * `avi-k8s:caBundle`), then from the environment (AVI_CONTROLLER, AVI_USERNAME, AVI_PASSWORD, AVI_AUTH_TOKEN,
- * AVI_TENANT, AVI_VERSION, AVI_CA_BUNDLE). Values from config and environment never reach the state; a password or
- * token given here is stored as a secret.
- */
-export interface AviConnectionArgs {
-  /** https://controller[:port] */
-  controller?: pulumi.Input<string>;
-  username?: pulumi.Input<string>;
-  password?: pulumi.Input<string>;
-  /** An API token, instead of the password. */
-  token?: pulumi.Input<string>;
-  /** Tenant of every object; default "admin". Changing it replaces the objects. */
-  tenant?: pulumi.Input<string>;
-  /** X-Avi-Version, e.g. "22.1.3", or "auto" for the controller's own. */
-  apiVersion?: pulumi.Input<string>;
-  /** The CA that signed the controller's certificate: PEM text or a file path. */
-  caBundle?: pulumi.Input<string>;
-  /** Skip TLS verification (labs only). */
-  insecure?: pulumi.Input<boolean>;
-}
+type Settings = typeof SETTINGS;
+type ArgsOf<G extends "avi" | "kubernetes"> = {
+  [K in SettingKey as Settings[K]["group"] extends G ? Settings[K]["arg"] : never]?: pulumi.Input<SettingType<K>>;
+};
 
 /**
- * Where to read the cluster from. Left out: `avi-k8s:kubeconfigPath`, `avi-k8s:kubeconfig` (content) and
- * `avi-k8s:kubeContext` in stack config, then the client's defaults (KUBECONFIG, ~/.kube/config, in-cluster).
- * Kubeconfig content given here is stored as a secret.
+ * The Avi Controller connection: controller, username, password | token, tenant, apiVersion, caBundle, insecure
+ * (provider/settings/schema.ts; the README's settings table). Each value left out is taken from stack config
+ * (`avi-k8s:<name>`), then from the environment (AVI_CONTROLLER, AVI_USERNAME, ...). Values from config and the
+ * environment never reach the state; a password or token given here is stored as a secret input. The controller
+ * and tenant a resource was created on are recorded in its state whatever named them.
  */
-export interface KubeConnectionArgs {
-  kubeconfigPath?: pulumi.Input<string>;
-  /** Kubeconfig YAML. */
-  kubeconfig?: pulumi.Input<string>;
-  context?: pulumi.Input<string>;
-  inCluster?: pulumi.Input<boolean>;
-}
+export type AviConnectionArgs = ArgsOf<"avi">;
+
+/**
+ * Where to read the cluster from: kubeconfigPath | kubeconfig (content, secret) | inCluster, and context. Left
+ * out: `avi-k8s:kubeconfigPath`, `avi-k8s:kubeconfig` and `avi-k8s:kubeContext` in stack config, then the client's
+ * defaults (KUBECONFIG, ~/.kube/config). The API server the placement is read from is recorded in the state.
+ */
+export type KubeConnectionArgs = ArgsOf<"kubernetes">;
 
 /** A Service by name, or anything shaped like a @pulumi/kubernetes core.v1.Service. */
 export type ServiceRef = { namespace?: pulumi.Input<string>; name: pulumi.Input<string> } | ServiceLike;
@@ -54,25 +39,39 @@ export type VipArgs =
   | { address: pulumi.Input<string> }
   | { network: pulumi.Input<string>; subnet?: pulumi.Input<string> };
 
+/** A static route, as `routeList` gives it. */
 export interface RouteOutput {
+  /** `<cluster>-<prefix>`, e.g. "c1-192.168.101.0-24". */
   routeId: string;
   /** The node's pod CIDR, e.g. "192.168.101.0/24". */
   prefix: string;
   /** The node's address, e.g. "10.100.1.101". */
   nextHop: string;
+  /** Known in preview (from the cluster); the controller does not hold node names. */
   node?: string;
 }
 
+/** A pool server, as `poolList` gives it. */
 export interface ServerOutput {
   ip: string;
   port: number;
   /** False for a pod that is not ready or is terminating: it stays in the pool, drained. */
   enabled: boolean;
   node?: string;
+  /** Known in preview (from the cluster); the controller does not hold pod names. */
   pod?: string;
 }
 
+/** One pool by name in the `pools` output: servers keyed by "ip:port", valued "node" or "node disabled". */
 export interface PoolOutput {
+  uuid: string;
+  servicePort: number;
+  protocol: Protocol;
+  servers: Record<string, string>;
+}
+
+/** A pool, as `poolList` gives it. */
+export interface PoolListOutput {
   name: string;
   uuid: string;
   servicePort: number;

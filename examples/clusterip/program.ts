@@ -77,8 +77,10 @@ export function clusterIpProgram(s: ClusterIpSettings = readSettings()): Cluster
   return {
     vip: vs.vipAddress,
     routes: lb.routeList.apply((rs) => (rs ?? []).map((r) => `${r.prefix} via ${r.nextHop}`)),
-    servers: vs.pools.apply((ps) =>
-      (ps ?? []).flatMap((p) => p.servers.map((x) => `${x.pod ?? "?"} ${x.ip}:${x.port} (${x.node ?? "?"})`)),
+    servers: vs.poolList.apply((ps) =>
+      (ps ?? []).flatMap((p) =>
+        p.servers.map((x) => `${x.ip}:${x.port} on ${x.node ?? "?"}${x.enabled ? "" : " (drained)"}`),
+      ),
     ),
     cniSource: lb.routes.cniSource,
     conflicts: pulumi.all([lb.routes.conflicts, vs.conflicts]).apply(([a, b]) => [...(a ?? []), ...(b ?? [])]),

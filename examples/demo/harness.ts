@@ -10,6 +10,7 @@ import {
   startProviderHost,
   stripSecrets,
 } from "../../emulator/engine";
+import { poolListOf, routeListOf } from "../../sdk";
 import { clusterIpProgram } from "../clusterip/program";
 import type { DemoEngine, Say } from "./engine";
 
@@ -33,24 +34,31 @@ export interface HarnessOptions {
 const shortType = (t: string) => t.replace(/^pulumi-nodejs:dynamic\//, "");
 
 type ServerProps = { ip: string; port: number; node?: string; pod?: string };
+type Keyed = Record<string, never>;
+
+/** Routes and pools as lists, from the keyed maps the providers store (or the arrays of version 0.1.0). */
+const routesOf = (p: Props | undefined) =>
+  Array.isArray(p?.routes)
+    ? p.routes
+    : p?.routes && typeof p.routes === "object"
+      ? routeListOf("", p.routes as Keyed)
+      : [];
+const poolsOf = (p: Props | undefined) =>
+  Array.isArray(p?.pools) ? p.pools : p?.pools && typeof p.pools === "object" ? poolListOf(p.pools as Keyed) : [];
 
 /** What preview must show for a resource, one line per route or pool server, keyed by what the controller sees. */
 export function describe(props: Props, podByIp: Map<string, string> = new Map()): Map<string, string> {
   const out = new Map<string, string>();
-  if (Array.isArray(props.routes)) {
-    for (const r of props.routes as { prefix: string; nextHop: string; node?: string }[]) {
-      out.set(`${r.prefix}>${r.nextHop}`, `route ${r.prefix} via ${r.nextHop}${r.node ? ` (${r.node})` : ""}`);
-    }
+  for (const r of routesOf(props) as { prefix: string; nextHop: string; node?: string }[]) {
+    out.set(`${r.prefix}>${r.nextHop}`, `route ${r.prefix} via ${r.nextHop}${r.node ? ` (${r.node})` : ""}`);
   }
-  if (Array.isArray(props.pools)) {
-    for (const p of props.pools as { name: string; servers: ServerProps[] }[]) {
-      for (const s of p.servers) {
-        const pod = s.pod ?? podByIp.get(s.ip) ?? "?";
-        out.set(
-          `${p.name}>${s.ip}:${s.port}>${s.node ?? ""}`,
-          `server ${p.name}: ${pod} ${s.ip}:${s.port} on ${s.node ?? "?"}`,
-        );
-      }
+  for (const p of poolsOf(props) as { name: string; servers: ServerProps[] }[]) {
+    for (const s of p.servers) {
+      const pod = s.pod ?? podByIp.get(s.ip) ?? "?";
+      out.set(
+        `${p.name}>${s.ip}:${s.port}>${s.node ?? ""}`,
+        `server ${p.name}: ${pod} ${s.ip}:${s.port} on ${s.node ?? "?"}`,
+      );
     }
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -60,7 +68,7 @@ export function describe(props: Props, podByIp: Map<string, string> = new Map())
 function podNames(...all: (Props | undefined)[]): Map<string, string> {
   const names = new Map<string, string>();
   for (const props of all) {
-    for (const p of (props?.pools ?? []) as { servers?: ServerProps[] }[]) {
+    for (const p of poolsOf(props) as { servers?: ServerProps[] }[]) {
       for (const s of p.servers ?? []) if (s.pod) names.set(s.ip, s.pod);
     }
   }

@@ -87,7 +87,7 @@ export function withWorkloadProgram(s: WorkloadSettings = readSettings()): Workl
   return {
     vip: vs.vipAddress,
     routes: lb.routeList.apply((rs) => (rs ?? []).map((r) => `${r.prefix} via ${r.nextHop}`)),
-    servers: vs.pools.apply((ps) =>
+    servers: vs.poolList.apply((ps) =>
       (ps ?? []).flatMap((p) => p.servers.map((x) => `${x.ip}:${x.port} (${x.node ?? "?"})`)),
     ),
     service: pulumi.interpolate`${service.metadata.namespace}/${service.metadata.name}`,

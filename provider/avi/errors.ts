@@ -11,8 +11,16 @@ export class AviError extends Error {
   readonly object: string;
   /** What the controller said (JSON `error`/`detail`, or its plain text), scrubbed and shortened. */
   readonly controllerMessage: string;
+  /** The transport error code when no answer came (ECONNRESET, ECONNABORTED, ...). */
+  readonly code?: string;
 
-  constructor(fields: { operation: string; object: string; status?: number; controllerMessage?: string }) {
+  constructor(fields: {
+    operation: string;
+    object: string;
+    status?: number;
+    controllerMessage?: string;
+    code?: string;
+  }) {
     const said = fields.controllerMessage ? `: ${fields.controllerMessage}` : "";
     const status = fields.status === undefined ? "" : ` with HTTP ${fields.status}`;
     super(`Avi ${fields.operation} of ${fields.object} failed${status}${said}`.replace(/[.\s]*$/, "."));
@@ -21,10 +29,21 @@ export class AviError extends Error {
     this.object = fields.object;
     this.controllerMessage = fields.controllerMessage ?? "";
     if (fields.status !== undefined) this.status = fields.status;
+    if (fields.code !== undefined) this.code = fields.code;
   }
 }
 
 const MAX_MESSAGE = 300;
+
+/**
+ * A write whose outcome is unknown: a gateway answered for the controller (502/503/504), or the connection broke
+ * or timed out after the request was sent. The controller may or may not have applied it.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  const e = err as { status?: number; code?: string };
+  if (e.status !== undefined) return e.status === 502 || e.status === 503 || e.status === 504;
+  return e.code === "ECONNRESET" || e.code === "ECONNABORTED" || e.code === "ETIMEDOUT" || e.code === "EPIPE";
+}
 
 /** Pulls the human part out of an Avi error body: `{"error": ...}`, DRF `{"detail": ...}`, or plain text. */
 export function controllerMessageOf(body: unknown): string {

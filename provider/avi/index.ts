@@ -2,8 +2,7 @@
 // state kept between calls except each session's cookies.
 
 export { cookieHeader, parseSetCookie, type SessionCookies, updateCookies } from "./cookies";
-export { AVI_ENVIRONMENT, readCaBundle } from "./environment";
-export { AviError } from "./errors";
+export { AviError, outcomeUnknown } from "./errors";
 export {
   APPLICATION_PROFILE,
   buildPool,
@@ -16,8 +15,9 @@ export {
   serverToAvi,
 } from "./objects";
 export { syncPoolServers } from "./pools";
+export { countingWrites, createSessionPool, type SessionPool, type SessionPoolOptions, sessionKey } from "./pool";
 export { type ControllerPreview, formatControllerPreview, previewController } from "./preview";
-export { applyRoutes, previewRoutes, readRoutes, removeRoutes, routeFromAvi, routeToAvi } from "./routes";
+export { applyRoutes, previewRoutes, readRoutes, readVrf, removeRoutes, routeFromAvi, routeToAvi } from "./routes";
 export { checkSeGroup, DEFAULT_SE_GROUP } from "./segroup";
 export {
   type AviCallCounts,
@@ -43,6 +43,7 @@ export type {
 export {
   applyVirtualService,
   deleteVirtualService,
+  type LeftObject,
   previewVirtualService,
   readVirtualService,
 } from "./virtualservice";

@@ -91,6 +91,12 @@ export async function readRoutes(s: AviSession, t: RouteTarget): Promise<ActualR
   return (await findVrf(s, t, t.tenant)).actual;
 }
 
+/** The VRF's uuid (which tells one controller from another) and every route in it. */
+export async function readVrf(s: AviSession, t: RouteTarget): Promise<{ uuid: string; routes: ActualRoute[] }> {
+  const snap = await findVrf(s, t, t.tenant);
+  return { uuid: snap.uuid, routes: snap.actual };
+}
+
 /** What applyRoutes would do, without writing. */
 export async function previewRoutes(s: AviSession, t: RouteTarget, desired: DesiredRoute[]): Promise<RouteChange> {
   return diffRoutes(t.cluster, desired, await readRoutes(s, t));
@@ -135,7 +141,7 @@ export async function applyRoutes(
   s: AviSession,
   t: RouteTarget,
   desired: DesiredRoute[],
-): Promise<{ change: RouteChange; writes: number; warnings: string[] }> {
+): Promise<{ change: RouteChange; writes: number; warnings: string[]; vrfUuid: string }> {
   const attempts = Math.max(1, t.maxConflictRetries ?? 12);
   let tenant = t.tenant;
   let writes = 0;
@@ -143,14 +149,14 @@ export async function applyRoutes(
   let snap = await findVrf(s, t, tenant);
   for (let attempt = 1; ; attempt++) {
     const change = diffRoutes(t.cluster, desired, snap.actual);
-    if (isNoop(change)) return { change, writes, warnings };
+    if (isNoop(change)) return { change, writes, warnings, vrfUuid: snap.uuid };
     refuseIdClash(t, snap, change);
     const body = { ...snap.object, static_routes: mergeRoutes(t.cluster, snap, change) };
     const object = `vrfcontext ${snap.name}`;
     try {
       writes++;
       await s.put(`vrfcontext/${snap.uuid}`, body, { object, ...(tenant ? { tenant } : {}) });
-      return { change, writes, warnings };
+      return { change, writes, warnings, vrfUuid: snap.uuid };
     } catch (err) {
       const e = err as AviError;
       if (e.status === 400 && /Cannot modify VrfContext/i.test(e.controllerMessage) && tenant && tenant !== "admin") {

@@ -56,6 +56,8 @@ export type AviObject = Record<string, unknown> & { uuid?: string; name?: string
 
 export interface AviSession {
   readonly controller: string;
+  /** The transient-failure retry budget of each call (AviConnection.maxRetries). */
+  readonly maxRetries: number;
   get<T = AviObject>(path: string, opts?: CallOptions): Promise<T>;
   /** Every page: follows `next` until the controller stops sending it. */
   list<T = AviObject>(path: string, opts?: CallOptions): Promise<T[]>;
@@ -155,16 +157,16 @@ export function createAviSession(conn: AviConnection): AviSession {
     },
   });
 
-  /** Which failures a method may replay without risking a double effect on the controller. */
+  /**
+   * Which failures a method may replay without risking a double effect on the controller. A POST is replayed only
+   * when it cannot have been applied (connection refused, 429); after a 502/503/504 or a broken connection it may
+   * have been, so the caller looks the object up by name before creating it again (store.ts createOrFind).
+   */
   const retryPolicy = (method: Method) => (status: number | undefined, code: string | undefined) => {
     const idempotent = method === "GET" || method === "PUT" || method === "DELETE";
-    if (status === undefined) {
-      // ECONNREFUSED: the request never reached the controller, so even a POST is safe to send again.
-      return code === "ECONNREFUSED" || (idempotent && code !== undefined);
-    }
+    if (status === undefined) return code === "ECONNREFUSED" || (idempotent && code !== undefined);
     if (status === 429) return true;
-    if (status >= 500) return idempotent || status === 502 || status === 503 || status === 504;
-    return false;
+    return status >= 500 && idempotent;
   };
 
   const describe = (method: string, path: string, opts?: CallOptions): { operation: string; object: string } => {
@@ -187,7 +189,13 @@ export function createAviSession(conn: AviConnection): AviSession {
         controllerMessage: scrub(controllerMessageOf(ax.response.data)),
       });
     }
-    return new AviError({ operation, object: scrub(object), controllerMessage: scrub(transportMessage(err)) });
+    const code = typeof ax?.code === "string" ? ax.code : undefined;
+    return new AviError({
+      operation,
+      object: scrub(object),
+      controllerMessage: scrub(transportMessage(err)),
+      ...(code ? { code } : {}),
+    });
   };
 
   async function resolveVersion(): Promise<string> {
@@ -328,6 +336,7 @@ export function createAviSession(conn: AviConnection): AviSession {
 
   return {
     controller: origin,
+    maxRetries: conn.maxRetries ?? 3,
     async get<T>(path: string, opts?: CallOptions) {
       return (await send("GET", path, undefined, opts)).data as T;
     },

@@ -2,7 +2,7 @@
 // by markers), create-or-adopt, conditional update with `_last_modified` and a bounded retry on 412, and delete
 // where 404 means already gone. Each takes a write counter so callers can report exactly what they wrote.
 
-import { AviError } from "./errors";
+import { AviError, outcomeUnknown } from "./errors";
 import { isOurs, type Json, ownerOf } from "./objects";
 import { covers } from "./refs";
 import type { AviSession, CallOptions } from "./session";
@@ -113,6 +113,35 @@ export function isCovered(actual: Json, body: Json, dropWhenAbsent: readonly str
 }
 
 /**
+ * POSTs a new object. When the outcome is unknown (a gateway's 502/503/504, a broken or timed-out connection) the
+ * controller may have created it, so it looks the object up by name before sending the create again: found, it is
+ * returned (the caller adopts it only if its markers are ours); absent, the create is sent again, within the
+ * session's retry budget. A 409 (a create we did not see succeed, or a concurrent run) is looked up the same way.
+ */
+export async function createOrFind(
+  s: AviSession,
+  scope: Scope,
+  type: string,
+  body: Json,
+  counter: Counter,
+): Promise<{ created?: Json; found?: Json }> {
+  const name = String(body.name);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      counter.writes++;
+      return { created: await s.post<Json>(type, body, callOpts(scope, `${type} ${name}`)) };
+    } catch (err) {
+      const conflict = (err as AviError).status === 409;
+      if (!conflict && !outcomeUnknown(err)) throw err;
+      const found = await findByName(s, scope, type, name);
+      if (found) return { found };
+      if (conflict || attempt >= s.maxRetries) throw err;
+      await sleep(Math.min(5000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    }
+  }
+}
+
+/**
  * Creates the object, or adopts the one of that name when its markers say it is ours (an earlier run may have
  * been cut off after the controller created it), then brings our fields up to date. `same` decides "no change".
  */
@@ -128,15 +157,9 @@ export async function upsert(
 ): Promise<Json> {
   let found = existing;
   if (!found) {
-    try {
-      counter.writes++;
-      return await s.post<Json>(type, body, callOpts(scope, `${type} ${String(body.name)}`));
-    } catch (err) {
-      // 409: a create we did not see succeed (lost answer, or a concurrent run) got there first.
-      if ((err as AviError).status !== 409) throw err;
-      found = await findByName(s, scope, type, String(body.name));
-      if (!found) throw err;
-    }
+    const r = await createOrFind(s, scope, type, body, counter);
+    if (r.created) return r.created;
+    found = r.found as Json;
   }
   claim(scope, type, found);
   if (same(found)) return found;

@@ -4,7 +4,8 @@
 // of ours that the VS no longer uses are deleted once the VS stops referring to them, so nothing is orphaned.
 
 import { virtualServiceName } from "../plan";
-import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json } from "./objects";
+import type { AviError } from "./errors";
+import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json, ownerOf } from "./objects";
 import { listPoolsOf, poolMatches, serverChange, serversOf } from "./pools";
 import { uuidOfRef } from "./refs";
 import { checkSeGroup } from "./segroup";
@@ -189,28 +190,48 @@ export async function readVirtualService(
   return { name, vsUuid: String(vs.uuid), vsvipUuid: vsvip ? vsvipUuid : "", pools, vipAddress: vipAddressOf(vsvip) };
 }
 
-/** Deletes the VS, then its VsVip and pools (only objects our markers claim); 404 counts as already gone. */
+/** An object a delete could not remove, and why (it is not ours, or the controller refused). */
+export interface LeftObject {
+  /** e.g. "vsvip c1--default-web (vsvip-1f2e...)". */
+  object: string;
+  reason: string;
+}
+
+/**
+ * Deletes the VS, then its VsVip and pools (only objects our markers claim); 404 counts as already gone. What it
+ * cannot delete (not ours, or refused with 400/403/409, e.g. still referenced) it leaves and reports in `left`,
+ * after deleting everything else; anything else (an expired session, 5xx, a lost connection) throws.
+ */
 export async function deleteVirtualService(
   s: AviSession,
   spec: VirtualServiceSpec,
-): Promise<{ deleted: number; writes: number; skipped: string[] }> {
+): Promise<{ deleted: number; writes: number; left: LeftObject[] }> {
   const counter: Counter = { writes: 0 };
   const f = await readAll(s, spec);
-  const skipped: string[] = [];
+  const left: LeftObject[] = [];
   let deleted = 0;
   const drop = async (type: string, obj: Json | undefined) => {
     if (!obj) return;
-    try {
-      claim(spec, type, obj);
-    } catch (err) {
-      // Not ours: leave it alone, and say so.
-      skipped.push((err as Error).message);
+    const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
+    if (!isOurs(obj, spec)) {
+      left.push({ object, reason: `it is not ours (${ownerOf(obj)})` });
       return;
     }
-    if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
+    try {
+      if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
+    } catch (err) {
+      // A definite refusal (still referenced, forbidden) is reported; anything else (an expired session, 429, 5xx,
+      // a lost connection) may go through on the next run, so it fails the delete now.
+      const status = (err as AviError).status;
+      if (status !== 400 && status !== 403 && status !== 409) throw err;
+      left.push({
+        object,
+        reason: `the controller refused with HTTP ${status}: ${(err as AviError).controllerMessage}`,
+      });
+    }
   };
   await drop("virtualservice", f.vs);
   await drop("vsvip", f.vsvip);
   for (const p of [...f.pools.values(), ...f.orphans]) await drop("pool", p);
-  return { deleted, writes: counter.writes, skipped };
+  return { deleted, writes: counter.writes, left };
 }

@@ -60,6 +60,14 @@ function loadConfig(conn: KubeConnection): KubeConfig {
   return kc;
 }
 
+/**
+ * The API server a connection leads to (the URL of the kubeconfig's current cluster, or the in-cluster service),
+ * found without contacting it: the SDK records it in the state to notice a kubeconfig that now points elsewhere.
+ */
+export function kubeServerOf(conn: KubeConnection): string {
+  return (loadConfig(conn).getCurrentCluster()?.server ?? "").replace(/\/+$/, "");
+}
+
 export interface ResolvedConnection {
   /** The API server URL, e.g. https://127.0.0.1:6443 (a path prefix is kept, as behind Rancher's proxy). */
   server: string;

@@ -10,7 +10,7 @@ import { readServiceWith, type ServiceRef } from "./services";
 export { calicoBlocks, ciliumCidrs, ovnPodCidrs, podCidrsFor, specPodCidrs } from "./cidrs";
 export type { ClientOptions, KubeClient, RequestInfo } from "./client";
 export { DEFAULT_PAGE_SIZE, openClient } from "./client";
-export type { KubeConnection } from "./connection";
+export { type KubeConnection, kubeServerOf } from "./connection";
 export type { KubeReadErrorReason, Permission } from "./errors";
 export { KubeReadError } from "./errors";
 export { chooseNextHops } from "./nexthop";

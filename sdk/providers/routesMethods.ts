@@ -11,8 +11,8 @@ const IMPL = implementationPath(__dirname);
 export async function configure(this: Self, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   this.settings = (require(`${IMPL}/connection`) as Connection).settingsFromConfig(req.config);
 }
-export function check(this: Self, _olds: RoutesProps, news: RoutesProps) {
-  return (require(`${IMPL}/routesOps`) as Ops).check(news as unknown as Record<string, unknown>, this.settings);
+export function check(this: Self, olds: RoutesProps, news: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).check(news as never, this.settings, olds as never);
 }
 export function diff(this: Self, _id: string, olds: RoutesOuts, news: RoutesProps) {
   return (require(`${IMPL}/routesOps`) as Ops).diff(olds, news);
@@ -23,8 +23,8 @@ export function create(this: Self, inputs: RoutesProps) {
 export function read(this: Self, id: string, props: RoutesOuts) {
   return (require(`${IMPL}/routesOps`) as Ops).read(id, props, this.settings);
 }
-export function update(this: Self, id: string, _olds: RoutesOuts, news: RoutesProps) {
-  return (require(`${IMPL}/routesOps`) as Ops).update(id, news, this.settings);
+export function update(this: Self, id: string, olds: RoutesOuts, news: RoutesProps) {
+  return (require(`${IMPL}/routesOps`) as Ops).update(id, news, this.settings, olds);
 }
 function remove(this: Self, _id: string, props: RoutesOuts) {
   return (require(`${IMPL}/routesOps`) as Ops).remove(props, this.settings);

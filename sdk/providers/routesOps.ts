@@ -1,114 +1,145 @@
 // ClusterIpRoutes: the static routes of one cluster in one VRF. check() resolves the desired routes from the live
 // nodes (so preview shows them), create/update converge the VRF to them, read() reports what the VRF holds.
+// The function names and leading parameters are called by providers stored in earlier states: change additively.
 import type * as pulumi from "@pulumi/pulumi";
-import { applyRoutes, readRoutes, removeRoutes } from "../../provider/avi";
+import { applyRoutes, readVrf, removeRoutes } from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
-import { type ActualRoute, type CniChoice, isOwnedRoute, planRoutes } from "../../provider/plan";
+import { type CniChoice, isOwnedRoute, planRoutes, routeIdFor } from "../../provider/plan";
+import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
-import { type CheckOutcome, connectionArgs, credentialFailures, partialFailure, withSession } from "./common";
-import { kubeProblems, resolveKube, resolveTenant, type Settings } from "./connection";
+import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
+import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
-  CONNECTION_KEYS,
+  OUTPUT_CONNECTION_KEYS,
   ROUTES_INPUT_KEYS,
   ROUTES_REPLACE_KEYS,
-  type RouteEntry,
+  type RouteMap,
   type RoutesOuts,
   type RoutesProps,
 } from "./props";
+import { nextHops, routeMap, routeViews } from "./state";
 import { validateRoutes } from "./validate";
 
-export function routesId(p: RoutesProps): string {
+export function routesId(p: RoutesProps | RoutesOuts): string {
   return `${p.tenant}/${p.cloud}/${p.vrf}/${p.cluster}`;
 }
 
-const target = (p: RoutesProps) => ({ cluster: p.cluster, vrf: p.vrf, cloud: p.cloud, tenant: p.tenant });
-
-function sortRoutes(routes: RouteEntry[]): RouteEntry[] {
-  return [...routes].sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
-}
+const target = (p: RoutesProps | RoutesOuts) => ({ cluster: p.cluster, vrf: p.vrf, cloud: p.cloud, tenant: p.tenant });
 
 /** Desired routes from the live nodes; the only I/O check() does, and only with every input known. */
 async function resolveRoutes(p: RoutesProps, settings: Settings | undefined) {
-  const placement = await readNodes(resolveKube(p, settings ?? {}), {
+  const placement = await readNodes(resolveKube(sourcesOf(p, settings)).connection, {
     cni: p.cni,
     ...(p.nodeNetworks.length > 0 ? { nodeNetworks: p.nodeNetworks } : {}),
   });
   const plan = planRoutes(p.cluster, placement.nodes);
-  const routes = sortRoutes(
-    plan.routes.map((r) => ({ routeId: r.routeId, prefix: r.prefix, nextHop: r.nextHop, node: r.node })),
-  );
-  return { routes, cniSource: placement.cniSource, conflicts: plan.conflicts.map((c) => c.message) };
+  return {
+    routes: routeMap(plan.routes, true),
+    cniSource: placement.cniSource,
+    conflicts: plan.conflicts.map((c) => c.message),
+  };
 }
 
 export async function check(
   news: Record<string, unknown>,
   settings: Settings | undefined,
+  olds: Record<string, unknown> = {},
 ): Promise<CheckOutcome<RoutesProps>> {
-  const tenant = news.tenant === undefined ? resolveTenant(undefined, settings ?? {}) : (news.tenant as string);
+  const args = connectionArgs(news);
+  const { located, failures: moved } = placeResource(olds, args, settings);
   const props: RoutesProps = {
-    ...connectionArgs(news),
+    ...args,
+    ...located,
     cluster: news.cluster as string,
     vrf: (news.vrf as string | undefined) ?? "global",
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
-    tenant,
     cni: (news.cni as CniChoice | undefined) ?? "auto",
     nodeNetworks: (news.nodeNetworks as string[] | undefined) ?? [],
   };
-  const failures = [...validateRoutes(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
+  const failures = [
+    ...validateRoutes(props),
+    ...kubeSourceProblems({ kind: "args", values: args }),
+    ...connectionFailures(args, props, settings),
+    ...moved,
+  ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, routes: UNKNOWN }), failures };
   return { inputs: jsonClean({ ...props, ...(await resolveRoutes(props, settings)) }), failures };
 }
 
-/** Routes compare by what the controller routes (prefix -> next hop), in prefix order. */
+/** Routes compare by what the controller routes (prefix -> next hop), whatever shape the old state has. */
 function normalize(key: string, value: unknown): unknown {
-  if (key !== "routes" || !Array.isArray(value)) return value;
-  return sortRoutes(value as RouteEntry[]).map((r) => ({ prefix: r.prefix, nextHop: r.nextHop }));
+  return key === "routes" && !isUnknown(value) ? (nextHops(value) ?? value) : value;
 }
 
 export async function diff(olds: RoutesOuts, news: RoutesProps): Promise<pulumi.dynamic.DiffResult> {
-  return deleteFirstDiff(
-    diffKeys(olds, news, [...ROUTES_INPUT_KEYS, ...CONNECTION_KEYS], ROUTES_REPLACE_KEYS, normalize),
-  );
+  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
+  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, keys, ROUTES_REPLACE_KEYS, normalize));
+}
+
+/** The outputs: what the VRF holds, and what refresh and destroy need to find it again (no secret). */
+function outputs(p: RoutesProps, live: { routes: RouteMap; vrfUuid?: string }, extra: object = {}): RoutesOuts {
+  return jsonClean({
+    ...pick(p, OUTPUT_CONNECTION_KEYS),
+    ...pick(p, ["controllerUrl", "kubeServer"]),
+    cluster: p.cluster,
+    vrf: p.vrf,
+    cloud: p.cloud,
+    tenant: p.tenant,
+    cni: p.cni,
+    nodeNetworks: p.nodeNetworks,
+    cniSource: p.cniSource ?? "",
+    conflicts: p.conflicts ?? [],
+    ...live,
+    ...extra,
+  }) as RoutesOuts;
 }
 
 /** Converges the VRF to the checked routes (resolved now when check() did not run, e.g. an old engine). */
-async function apply(id: string, p: RoutesProps, settings: Settings | undefined): Promise<RoutesOuts> {
-  const resolved = Array.isArray(p.routes)
-    ? { routes: p.routes, cniSource: p.cniSource ?? "", conflicts: p.conflicts ?? [] }
-    : await resolveRoutes(p, settings);
-  const base = { ...p, ...resolved };
-  try {
-    return await withSession(p, settings, async (s) => {
-      const desired = resolved.routes.map((r) => ({
-        routeId: r.routeId,
-        prefix: r.prefix,
-        nextHop: r.nextHop,
-        node: r.node ?? "",
-        family: r.prefix.includes(":") ? ("ipv6" as const) : ("ipv4" as const),
-      }));
-      const { change } = await applyRoutes(s, target(p), desired);
-      const conflicts = [...resolved.conflicts, ...(change.conflicts ?? []).map((c) => c.message)];
-      return jsonClean({ ...base, conflicts, cniSource: resolved.cniSource });
-    });
-  } catch (err) {
-    throw partialFailure(err, id, { ...base, routes: [] });
-  }
+async function apply(
+  id: string,
+  p: RoutesProps,
+  settings: Settings | undefined,
+  olds: RoutesOuts | undefined,
+  operation: string,
+): Promise<RoutesOuts> {
+  const desired = routeViews(p.routes) ?? routeViews((await resolveRoutes(p, settings)).routes) ?? [];
+  refuseMove(olds, p);
+  const conn = connectionFor(p, settings, operation);
+  const resolved = { ...p, controllerUrl: controllerOrigin(conn.controller) };
+  const live = (routes: RouteMap, vrfUuid?: string) => ({ routes, ...(vrfUuid ? { vrfUuid } : {}) });
+  return writing(
+    conn,
+    id,
+    () => outputs(resolved, live({})),
+    async (s) => {
+      const { change, vrfUuid } = await applyRoutes(
+        s,
+        target(p),
+        desired.map((r) => ({
+          routeId: routeIdFor(p.cluster, r.prefix),
+          prefix: r.prefix,
+          nextHop: r.nextHop,
+          node: r.node ?? "",
+          family: r.prefix.includes(":") ? ("ipv6" as const) : ("ipv4" as const),
+        })),
+      );
+      const conflicts = [...(p.conflicts ?? []), ...(change.conflicts ?? []).map((c) => c.message)];
+      return outputs(resolved, live(routeMap(desired, false), vrfUuid), { conflicts });
+    },
+    p,
+  );
 }
 
 export async function create(inputs: RoutesProps, settings: Settings | undefined) {
   const id = routesId(inputs);
-  return { id, outs: await apply(id, inputs, settings) };
+  return { id, outs: await apply(id, inputs, settings, undefined, "Create") };
 }
 
-export async function update(id: string, news: RoutesProps, settings: Settings | undefined) {
-  return { outs: await apply(id, news, settings) };
-}
-
-function entry(r: ActualRoute, known: RouteEntry[]): RouteEntry {
-  const node = known.find((k) => k.prefix === r.prefix && k.nextHop === r.nextHop)?.node;
-  return { routeId: r.routeId, prefix: r.prefix, nextHop: r.nextHop, ...(node ? { node } : {}) };
+export async function update(id: string, news: RoutesProps, settings: Settings | undefined, olds?: RoutesOuts) {
+  return { outs: await apply(id, news, settings, olds, "Update") };
 }
 
 /** What the VRF holds now; `{}` when the VRF itself is gone (so the engine drops the resource). */
@@ -117,25 +148,44 @@ export async function read(
   props: RoutesOuts,
   settings: Settings | undefined,
 ): Promise<pulumi.dynamic.ReadResult<RoutesOuts>> {
-  const actual = await withSession(props, settings, async (s) => {
+  const { repointed, conn } = await refreshConnection(props, settings);
+  const vrf = await reading(conn, async (s) => {
     try {
-      return await readRoutes(s, target(props));
+      return await readVrf(s, target(props));
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;
       throw err;
     }
   });
-  if (!actual) return {};
-  const known = Array.isArray(props.routes) ? props.routes : [];
-  const routes = sortRoutes(actual.filter((r) => isOwnedRoute(props.cluster, r)).map((r) => entry(r, known)));
-  const outs = jsonClean({ ...props, routes });
-  // Inputs that say what the controller holds: the next preview then shows exactly what `up` will repair.
-  const inputs = pick(outs, [...ROUTES_INPUT_KEYS, ...CONNECTION_KEYS, "cniSource", "conflicts"]);
+  // Another controller's answer is never "gone": that would drop the resource and orphan its objects.
+  if (repointed && (!vrf || props.vrfUuid !== vrf.uuid)) throw new Error(repointed.refusal);
+  if (!vrf) return {};
+  const live = routeMap(
+    vrf.routes.filter((r) => isOwnedRoute(props.cluster, r)),
+    false,
+  );
+  // Recorded from now on, also for a state written before controllers were recorded.
+  const base = { ...props, controllerUrl: controllerOrigin(conn.controller) } as RoutesProps;
+  const outs = outputs(base, { routes: live, vrfUuid: vrf.uuid });
+  // Inputs change only when the VRF differs from what the state says (or the state is an earlier version's): the
+  // next preview then shows exactly what `up` will repair, and names the controller does not hold stay as they are.
+  const drift =
+    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) || Array.isArray(props.routes);
+  if (!drift && !repointed) return { id, props: outs };
+  const inputs = pick({ ...outs, routes: live }, [
+    ...ROUTES_INPUT_KEYS,
+    ...OUTPUT_CONNECTION_KEYS,
+    "controllerUrl",
+    "kubeServer",
+    "cniSource",
+    "conflicts",
+  ]);
   return { id, props: outs, inputs: inputs as RoutesOuts };
 }
 
 export async function remove(props: RoutesOuts, settings: Settings | undefined): Promise<void> {
-  await withSession(props, settings, async (s) => {
+  const conn = connectionFor(props, settings, "Delete");
+  await reading(conn, async (s) => {
     try {
       await removeRoutes(s, target(props));
     } catch (err) {

@@ -19,8 +19,6 @@ function field(failures: Failure[], property: string, value: unknown, validate: 
 
 const nonEmpty: Validator = (v, f) =>
   typeof v === "string" && v.trim() !== "" ? undefined : `${f} must be a non-empty string.`;
-const optionalString: Validator = (v, f) => (typeof v === "string" ? undefined : `${f} must be a string.`);
-const bool: Validator = (v, f) => (typeof v === "boolean" ? undefined : `${f} must be true or false.`);
 /** Kubernetes object names: DNS-1123 labels (Service names) or subdomains (namespaces are labels too). */
 const dnsLabel: Validator = (v, f) =>
   typeof v === "string" && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) && v.length <= 63
@@ -30,16 +28,6 @@ const cluster: Validator = (v, f) => {
   const reason = validateClusterName(v);
   return reason ? reason.replace(/^clusterName/, f) : undefined;
 };
-
-function connectionFields(failures: Failure[], p: RoutesProps | VirtualServiceProps): void {
-  for (const k of ["controller", "username", "apiVersion", "caBundle", "kubeconfigPath", "kubeContext"] as const) {
-    field(failures, k, p[k], nonEmpty);
-  }
-  // Secret values: say what is wrong without repeating them.
-  for (const k of ["password", "token", "kubeconfig"] as const) field(failures, k, p[k], optionalString);
-  field(failures, "insecure", p.insecure, bool);
-  field(failures, "inCluster", p.inCluster, bool);
-}
 
 export function validateRoutes(p: RoutesProps): Failure[] {
   const failures: Failure[] = [];
@@ -54,7 +42,6 @@ export function validateRoutes(p: RoutesProps): Failure[] {
       for (const [i, c] of p.nodeNetworks.entries()) field(failures, `nodeNetworks[${i}]`, c, validateCidr);
     }
   }
-  connectionFields(failures, p);
   return failures;
 }
 
@@ -100,6 +87,5 @@ export function validateVirtualService(p: VirtualServiceProps): Failure[] {
     if (!Array.isArray(p.ports)) failures.push({ property: "ports", reason: "ports must be a list of Service ports." });
     else for (const [i, port] of p.ports.entries()) field(failures, `ports[${i}]`, port, validatePort);
   }
-  connectionFields(failures, p);
   return failures;
 }

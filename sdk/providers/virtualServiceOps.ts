@@ -1,6 +1,7 @@
 // ClusterIpVirtualService: VS + VsVip + one pool per Service port. check() resolves the pools' servers from the
 // Service's EndpointSlices (so preview shows which servers change); create/update converge the controller to them;
 // read() reports what the controller holds, so servers removed by hand show as drift and the next `up` repairs it.
+// The function names and leading parameters are called by providers stored in earlier states: change additively.
 import type * as pulumi from "@pulumi/pulumi";
 import {
   applyVirtualService,
@@ -11,34 +12,30 @@ import {
 } from "../../provider/avi";
 import { readServicePlacement } from "../../provider/kube";
 import { planPools, poolConflicts, virtualServiceName } from "../../provider/plan";
+import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
-import { type CheckOutcome, connectionArgs, credentialFailures, partialFailure, withSession } from "./common";
-import { kubeProblems, resolveKube, resolveTenant, type Settings } from "./connection";
+import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
+import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
-  CONNECTION_KEYS,
-  type PoolEntry,
-  type ServerEntry,
+  type LivePoolMap,
+  OUTPUT_CONNECTION_KEYS,
+  type PoolMap,
   VS_INPUT_KEYS,
   VS_REPLACE_KEYS,
   type VirtualServiceOuts,
   type VirtualServiceProps,
 } from "./props";
+import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
 import { validateVirtualService } from "./validate";
 
 const OPTIONAL_STRINGS = ["seGroup", "applicationProfile", "networkProfile", "healthMonitor"] as const;
-
-function server(s: ServerEntry): ServerEntry {
-  return {
-    ip: s.ip,
-    port: s.port,
-    enabled: s.enabled,
-    ...(s.node ? { node: s.node } : {}),
-    ...(s.pod ? { pod: s.pod } : {}),
-  };
-}
+/** What the outputs keep of the inputs: what diff compares and what refresh and destroy need to find the objects. */
+const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
 
 async function resolvePools(p: VirtualServiceProps, settings: Settings | undefined) {
-  const svc = await readServicePlacement(resolveKube(p, settings ?? {}), { namespace: p.namespace, name: p.service });
+  const kube = resolveKube(sourcesOf(p, settings)).connection;
+  const svc = await readServicePlacement(kube, { namespace: p.namespace, name: p.service });
   const failures: { property: string; reason: string }[] = [];
   (p.ports ?? []).forEach((port, i) => {
     if (!svc.ports.some((sp) => sp.port === port)) {
@@ -50,31 +47,41 @@ async function resolvePools(p: VirtualServiceProps, settings: Settings | undefin
     }
   });
   const chosen = p.ports ? { ...svc, ports: svc.ports.filter((sp) => p.ports?.includes(sp.port)) } : svc;
-  const pools: PoolEntry[] = planPools(p.cluster, chosen).map((pool) => ({
-    name: pool.name,
-    servicePort: pool.servicePort,
-    protocol: pool.protocol,
-    servers: pool.servers.map(server),
-  }));
+  const pools: PoolMap = {};
+  for (const pool of planPools(p.cluster, chosen)) {
+    pools[pool.name] = {
+      servicePort: pool.servicePort,
+      protocol: pool.protocol,
+      servers: serverMap(pool.servers, true),
+    };
+  }
   return { pools, conflicts: poolConflicts(chosen).map((c) => c.message), failures };
 }
 
 export async function check(
   news: Record<string, unknown>,
   settings: Settings | undefined,
+  olds: Record<string, unknown> = {},
 ): Promise<CheckOutcome<VirtualServiceProps>> {
+  const args = connectionArgs(news);
+  const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
-    ...connectionArgs(news),
+    ...args,
     ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports"]),
+    ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
     service: news.service as string,
     vrf: (news.vrf as string | undefined) ?? "global",
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
-    tenant: news.tenant === undefined ? resolveTenant(undefined, settings ?? {}) : (news.tenant as string),
     vip: news.vip as VirtualServiceProps["vip"],
   };
-  const failures = [...validateVirtualService(props), ...kubeProblems(props), ...credentialFailures(props, settings)];
+  const failures = [
+    ...validateVirtualService(props),
+    ...kubeSourceProblems({ kind: "args", values: args }),
+    ...connectionFailures(args, props, settings),
+    ...moved,
+  ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
@@ -85,26 +92,16 @@ export async function check(
   };
 }
 
-/** Pools compare by name, port, protocol and their servers' ip:port and enabled flag, in a fixed order. */
+/** Pools compare by name, port, protocol and their servers' ip:port and enabled flag, whatever the state's shape. */
 function normalize(key: string, value: unknown): unknown {
-  if (key !== "pools" || !Array.isArray(value)) return value;
-  return (value as PoolEntry[])
-    .map((p) => ({
-      name: p.name,
-      servicePort: p.servicePort,
-      protocol: p.protocol,
-      servers: p.servers
-        .map((s) => ({ ip: s.ip, port: s.port, enabled: s.enabled }))
-        .sort((a, b) => (a.ip === b.ip ? a.port - b.port : a.ip < b.ip ? -1 : 1)),
-    }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return key === "pools" && !isUnknown(value) ? (poolMeaning(value) ?? value) : value;
 }
 
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
-  return deleteFirstDiff(diffKeys(olds, news, [...VS_INPUT_KEYS, ...CONNECTION_KEYS], VS_REPLACE_KEYS, normalize));
+  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
 }
 
-function spec(p: VirtualServiceProps, pools: PoolEntry[]): VirtualServiceSpec {
+function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): VirtualServiceSpec {
   const vip =
     p.vip.address !== undefined
       ? { address: p.vip.address }
@@ -118,7 +115,12 @@ function spec(p: VirtualServiceProps, pools: PoolEntry[]): VirtualServiceSpec {
     vrf: p.vrf,
     vip,
     ports: pools.map((pool) => ({ port: pool.servicePort, protocol: pool.protocol })),
-    pools: pools.map((pool) => ({ ...pool, servers: pool.servers.map(server) })),
+    pools: pools.map((pool) => ({
+      name: pool.name,
+      servicePort: pool.servicePort,
+      protocol: pool.protocol,
+      servers: pool.servers,
+    })),
     ...(p.seGroup ? { seGroup: p.seGroup } : {}),
     ...(p.applicationProfile ? { applicationProfile: p.applicationProfile } : {}),
     ...(p.networkProfile ? { networkProfile: p.networkProfile } : {}),
@@ -126,61 +128,68 @@ function spec(p: VirtualServiceProps, pools: PoolEntry[]): VirtualServiceSpec {
   };
 }
 
+/** The outputs: what the controller holds, and what diff, refresh and destroy need (no secret). */
 function outputs(
-  p: VirtualServiceProps,
+  p: VirtualServiceProps | VirtualServiceOuts,
   state: VirtualServiceState,
   extra: { conflicts: string[]; warnings: string[] },
 ): VirtualServiceOuts {
-  return jsonClean({
-    ...p,
-    pools: state.pools.map((pool) => ({
-      name: pool.name,
+  const pools: LivePoolMap = {};
+  for (const pool of state.pools) {
+    pools[pool.name] = {
       uuid: pool.uuid,
       servicePort: pool.port,
       protocol: pool.protocol,
-      servers: pool.servers.map(server),
-    })),
+      servers: serverMap(pool.servers, false),
+    };
+  }
+  return jsonClean({
+    ...pick(p, KEPT),
+    pools,
     virtualServiceName: state.name,
     virtualServiceUuid: state.vsUuid,
     vsVipUuid: state.vsvipUuid,
     vipAddress: state.vipAddress,
     ...extra,
-  });
+  }) as VirtualServiceOuts;
 }
 
-async function apply(p: VirtualServiceProps, settings: Settings | undefined): Promise<VirtualServiceOuts> {
-  const resolved = Array.isArray(p.pools)
-    ? { pools: p.pools, conflicts: p.conflicts ?? [], failures: [] }
-    : await resolvePools(p, settings);
+async function apply(
+  p: VirtualServiceProps,
+  settings: Settings | undefined,
+  olds: VirtualServiceOuts | undefined,
+  operation: string,
+): Promise<VirtualServiceOuts> {
+  const known = poolViews(p.pools);
+  const resolved = known
+    ? { pools: known, conflicts: p.conflicts ?? [], failures: [] }
+    : await resolvePools(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [] }));
   if (resolved.failures.length > 0)
     throw new Error(resolved.failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
+  refuseMove(olds, p);
+  const conn = connectionFor(p, settings, operation);
+  const located = { ...p, controllerUrl: controllerOrigin(conn.controller) };
   const id = virtualServiceName(p.cluster, p.namespace, p.service);
-  try {
-    return await withSession(p, settings, async (s) => {
+  const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
+  return writing(
+    conn,
+    id,
+    () => outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }),
+    async (s) => {
       const result = await applyVirtualService(s, spec(p, resolved.pools));
-      return outputs({ ...p, pools: resolved.pools }, result.state, {
-        conflicts: resolved.conflicts,
-        warnings: result.warnings,
-      });
-    });
-  } catch (err) {
-    const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
-    throw partialFailure(err, id, outputs(p, empty, { conflicts: resolved.conflicts, warnings: [] }));
-  }
+      return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
+    },
+    p,
+  );
 }
 
 export async function create(inputs: VirtualServiceProps, settings: Settings | undefined) {
-  const outs = await apply(inputs, settings);
+  const outs = await apply(inputs, settings, undefined, "Create");
   return { id: outs.virtualServiceName, outs };
 }
 
-export async function update(news: VirtualServiceProps, settings: Settings | undefined) {
-  return { outs: await apply(news, settings) };
-}
-
-/** The pools of the last apply (their names), so read() looks up exactly those. */
-function knownPools(props: VirtualServiceOuts): PoolEntry[] {
-  return Array.isArray(props.pools) ? props.pools : [];
+export async function update(news: VirtualServiceProps, settings: Settings | undefined, olds?: VirtualServiceOuts) {
+  return { outs: await apply(news, settings, olds, "Update") };
 }
 
 export async function read(
@@ -188,17 +197,34 @@ export async function read(
   props: VirtualServiceOuts,
   settings: Settings | undefined,
 ): Promise<pulumi.dynamic.ReadResult<VirtualServiceOuts>> {
-  const state = await withSession(props, settings, (s) => readVirtualService(s, spec(props, knownPools(props))));
+  const { conn, repointed } = refreshConnection(props, settings);
+  const known = poolViews(props.pools) ?? [];
+  const state = await reading(conn, (s) => readVirtualService(s, spec(props, known)));
+  // Another controller's answer is never "gone": that would drop the resource and orphan its objects.
+  if (repointed && state?.vsUuid !== props.virtualServiceUuid) throw new Error(repointed.refusal);
   if (!state) return {};
-  const outs = outputs(props, state, { conflicts: props.conflicts ?? [], warnings: props.warnings ?? [] });
-  const inputs = pick({ ...outs, pools: outs.pools.map(({ uuid: _uuid, ...pool }) => pool) }, [
-    ...VS_INPUT_KEYS,
-    ...CONNECTION_KEYS,
-    "conflicts",
-  ]);
+  const base = { ...props, controllerUrl: controllerOrigin(conn.controller) };
+  const outs = outputs(base, state, { conflicts: props.conflicts ?? [], warnings: props.warnings ?? [] });
+  // Inputs change only when the controller differs from what the state says (or the state is an earlier
+  // version's): the next preview then shows exactly what `up` will repair, and pod names stay as they are.
+  const same = JSON.stringify(poolMeaning(props.pools)) === JSON.stringify(poolMeaning(outs.pools));
+  if (same && !repointed && !Array.isArray(props.pools)) return { id, props: outs };
+  const inputs = pick(
+    { ...outs, pools: Object.fromEntries(Object.entries(outs.pools).map(([n, { uuid: _u, ...pool }]) => [n, pool])) },
+    [...KEPT, "pools", "conflicts"],
+  );
   return { id, props: outs, inputs: inputs as VirtualServiceOuts };
 }
 
+/** Deletes what is ours and fails, naming each object and why, when anything stays on the controller. */
 export async function remove(props: VirtualServiceOuts, settings: Settings | undefined): Promise<void> {
-  await withSession(props, settings, (s) => deleteVirtualService(s, spec(props, knownPools(props))));
+  const conn = connectionFor(props, settings, "Delete");
+  const known = poolViews(props.pools) ?? [];
+  const { left } = await reading(conn, (s) => deleteVirtualService(s, spec(props, known)));
+  if (left.length > 0) {
+    const name = virtualServiceName(props.cluster, props.namespace, props.service);
+    throw new Error(
+      `Delete of virtual service ${name} on ${conn.controller} left ${left.length} object${left.length === 1 ? "" : "s"} there: ${left.map((l) => `${l.object}: ${l.reason}`).join("; ")}; remove or rename ${left.length === 1 ? "it" : "them"} on the controller and run the delete again, or drop the resource from the state with \`pulumi state delete\`.`,
+    );
+  }
 }

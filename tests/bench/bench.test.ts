@@ -83,6 +83,12 @@ describe("bench --quick", function () {
     assert.equal(row("routes", "update-pod").aviWrites, 0);
     assert.equal(row("vs", "update-pod").info.changed, 1);
     assert.ok(row("vs", "update-pod").aviWrites >= 1);
+    // One shared controller session per step process (an `up`), and the state's size per route and server.
+    for (const step of ["create", "update-pod"]) assert.equal(row("vs", step).aviLogins, 1, `vs ${step} logins`);
+    assert.equal(row("routes", "create").aviLogins, 1);
+    const perRoute = Number(row("routes", "create").info.stateBytesPerRoute);
+    assert.ok(perRoute > 0 && perRoute <= 80, `${perRoute} B per route`);
+    assert.ok(Number(row("vs", "create").info.stateBytesPerServer) > 0);
   });
 
   it("compares bytes and calls per change with the baseline", () => {
@@ -104,7 +110,7 @@ describe("bench --quick", function () {
     assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
     const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
     assert.equal(lines.length, report.rows.length);
-    assert.equal(report.targets.length, 4);
+    assert.equal(report.targets.length, 6);
     for (const t of report.targets) {
       assert.ok(out.stdout.includes(`${t.pass ? "PASS" : "FAIL"}  ${t.name}`), t.name);
     }

@@ -159,11 +159,12 @@ describe("reliability: crash campaign (kill -9 of the provider host at each writ
         problems.push("state names another virtual service");
       const vip = avi.objects("vsvip").find((v) => v.name === `${cluster}--default-web`);
       if (out.vsVipUuid !== vip?.uuid) problems.push("state names another vsvip");
-      const pools = (out.pools ?? []) as { uuid: string; name: string }[];
-      for (const pool of pools)
-        if (!avi.object("pool", pool.uuid)) problems.push(`state names missing pool ${pool.name}`);
-      const recorded = ((state.routes?.outputs.routes ?? []) as { prefix: string; nextHop: string }[])
-        .map((r) => `${r.prefix} via ${r.nextHop}`)
+      // Pools by name, routes by prefix (sdk/providers/props.ts).
+      const pools = (out.pools ?? {}) as Record<string, { uuid: string }>;
+      for (const [name, pool] of Object.entries(pools))
+        if (!avi.object("pool", pool.uuid)) problems.push(`state names missing pool ${name}`);
+      const recorded = Object.entries((state.routes?.outputs.routes ?? {}) as Record<string, string>)
+        .map(([prefix, nextHop]) => `${prefix} via ${nextHop}`)
         .sort();
       if (JSON.stringify(recorded) !== JSON.stringify(routesOf(avi, cluster))) problems.push("state routes differ");
       // One more `up` finds nothing to do.

@@ -25,8 +25,12 @@ const SEED_ROUTES = [
 const POOL = "c1--default-web-TCP-80";
 
 type Props = Record<string, unknown>;
+/** The server IPs of the (one) pool in checked inputs or outputs: pools by name, servers keyed by "ip:port". */
 const serverIps = (props: Props) =>
-  ((props.pools as { servers: { ip: string }[] }[])[0]?.servers ?? []).map((s) => s.ip).sort();
+  Object.keys(Object.values(props.pools as Record<string, { servers: Record<string, string> }>)[0]?.servers ?? {})
+    .map((k) => k.split(":")[0])
+    .sort();
+const prefixes = (routes: unknown) => Object.keys((routes ?? {}) as Record<string, string>).sort();
 
 describe("sdk providers in the real dynamic-provider host", function () {
   this.timeout(60_000);
@@ -55,12 +59,15 @@ describe("sdk providers in the real dynamic-provider host", function () {
     const news = { __provider: routesCode, cluster: "c1" };
     const checked = await host.check({ ...r, news });
     assert.deepEqual(checked.failures, []);
-    // Preview shows the routes: they are part of the checked inputs.
-    assert.deepEqual(
-      (checked.inputs.routes as { prefix: string; nextHop: string }[]).map((x) => `${x.prefix} via ${x.nextHop}`),
-      ["192.168.101.0/24 via 10.100.1.101", "192.168.102.0/24 via 10.100.1.102"],
-    );
+    // Preview shows the routes: they are part of the checked inputs, keyed by prefix.
+    assert.deepEqual(checked.inputs.routes, {
+      "192.168.101.0/24": "10.100.1.101 node1",
+      "192.168.102.0/24": "10.100.1.102 node2",
+    });
     assert.equal(checked.inputs.tenant, "admin");
+    // Where the objects will live is recorded, although stack config named it.
+    assert.equal(checked.inputs.controllerUrl, new URL(lab.avi.url).origin);
+    assert.equal(checked.inputs.kubeServer, lab.kube.url);
 
     const created = await host.create({ ...r, properties: checked.inputs });
     assert.equal(created.id, "admin/Default-Cloud/global/c1");
@@ -74,18 +81,14 @@ describe("sdk providers in the real dynamic-provider host", function () {
     await deleteRouteByHand(lab, "192.168.102.0/24");
     const refreshed = await host.read({ ...r, id: created.id, properties: created.properties });
     assert.equal(refreshed.id, created.id);
-    const held = (refreshed.properties.routes as { prefix: string }[]).map((x) => x.prefix);
-    assert.deepEqual(held, ["192.168.101.0/24"], "refresh reports what the controller holds");
-    assert.deepEqual(
-      (refreshed.inputs?.routes as { prefix: string }[] | undefined)?.map((x) => x.prefix),
-      held,
-    );
+    assert.deepEqual(refreshed.properties.routes, { "192.168.101.0/24": "10.100.1.101" }, "what the VRF holds");
+    assert.deepEqual(prefixes(refreshed.inputs?.routes), ["192.168.101.0/24"], "the next preview shows the gap");
 
     const next = await host.check({ ...r, olds: refreshed.inputs, news });
     const drift = await host.diff({ ...r, id: created.id, olds: refreshed.properties, news: next.inputs });
     assert.deepEqual([drift.changes, drift.replaces], ["some", []], "drift is a plain update");
     const updated = await host.update({ ...r, id: created.id, olds: refreshed.properties, news: next.inputs });
-    assert.equal((updated.properties.routes as unknown[]).length, 2);
+    assert.deepEqual(prefixes(updated.properties.routes), ["192.168.101.0/24", "192.168.102.0/24"]);
     assert.deepEqual(controllerRoutes(lab), SEED_ROUTES, "the update puts the route back");
 
     const renamed = await host.check({ ...r, olds: next.inputs, news: { ...news, cluster: "c2" } });
@@ -96,7 +99,7 @@ describe("sdk providers in the real dynamic-provider host", function () {
     await host.delete({ ...r, id: created.id, properties: updated.properties });
     assert.deepEqual(controllerRoutes(lab), []);
     const gone = await host.read({ ...r, id: created.id, properties: updated.properties });
-    assert.deepEqual(gone.properties.routes, [], "the VRF stays; it just holds none of ours");
+    assert.deepEqual(gone.properties.routes, {}, "the VRF stays; it just holds none of ours");
   });
 
   it("virtual service: a moved pod shows in check/diff and update moves the server; drift is repaired", async () => {
@@ -244,17 +247,68 @@ describe("sdk providers in the real dynamic-provider host", function () {
     assert.ok(vs.failures.every((f) => !f.reason.includes(lab.avi.password)));
   });
 
-  it("a failed create is a partial failure carrying the id, and the password stays out of every message", async () => {
+  it("a create that fails before anything was written records nothing: no id, and no password in any message", async () => {
     const r = { type: ROUTES_TYPE, name: "denied" };
     const wrong = "not-the-password-42";
-    const checked = await host.check({ ...r, news: { __provider: routesCode, cluster: "c9" } });
-    const err = await host.create({ ...r, properties: { ...checked.inputs, ...lab.args(), password: wrong } }).then(
+    const writes = lab.avi.writes().length;
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["refused login", { ...lab.args(), password: wrong }, /login of user admin .* failed with HTTP 401/],
+      ["unreachable controller", { ...lab.args(), controller: "https://127.0.0.1:1" }, /connection refused/],
+      ["a CA that did not sign the controller", { ...lab.args(), caBundle: lab.kube.caCert }, /TLS|certificate/],
+    ];
+    for (const [what, args, says] of cases) {
+      const checked = await host.check({ ...r, news: { __provider: routesCode, cluster: "c9", ...args } });
+      assert.deepEqual(checked.failures, [], what);
+      const err = await host.create({ ...r, properties: checked.inputs }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof HostCallError, `${what}: create must fail`);
+      assert.match(err.details, says, what);
+      assert.equal(err.initFailed, undefined, `${what}: nothing was written, so the engine must record nothing`);
+      assert.ok(!err.details.includes(wrong) && !err.details.includes(lab.avi.password), what);
+    }
+    assert.equal(lab.avi.writes().length, writes);
+    assert.ok(!host.stderr().includes(wrong) && !host.stderr().includes(lab.avi.password));
+  });
+
+  it("a failure after a write is a partial failure with the id, and its properties hold no secret", async () => {
+    const r = { type: VS_TYPE, name: "half" };
+    const news = { __provider: vsCode, ...lab.args(), cluster: "c8", service: "web", vip: { address: "10.10.10.58" } };
+    const checked = await host.check({ ...r, news });
+    assert.deepEqual(checked.failures, []);
+    lab.avi.faults.failNext({ kind: "status", status: 400, body: '{"error":"Invalid pool"}' }, 1, {
+      methods: ["POST"],
+      path: /^\/api\/pool/,
+    });
+    const err = await host.create({ ...r, properties: checked.inputs }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    assert.ok(err instanceof HostCallError, "create must fail with a wrong password");
-    assert.equal(err.initFailed?.id, "admin/Default-Cloud/global/c9", "the engine can record what may exist");
-    assert.ok(!err.details.includes(wrong));
-    assert.ok(!host.stderr().includes(wrong) && !host.stderr().includes(lab.avi.password));
+    assert.ok(err instanceof HostCallError);
+    assert.equal(err.initFailed?.id, "c8--default-web", "the VsVip was written: the engine must record it");
+    const recorded = JSON.stringify(err.initFailed?.properties);
+    for (const secret of [lab.avi.password, lab.kube.kubeconfigContent]) assert.ok(!recorded.includes(secret));
+    assert.deepEqual(
+      Object.keys(err.initFailed?.properties ?? {}).filter((k) => /password|token|kubeconfig$/.test(k)),
+      [],
+    );
+    // The recorded state is enough to clean up: destroy removes the half-made objects.
+    await host.delete({ ...r, id: "c8--default-web", properties: err.initFailed?.properties ?? {} });
+    assert.deepEqual(
+      lab.avi.objects("vsvip").filter((v) => String(v.name).startsWith("c8--")),
+      [],
+    );
+  });
+
+  it("outputs hold no secret given as an argument; the checked inputs keep it to connect", async () => {
+    const r = { type: ROUTES_TYPE, name: "args" };
+    const news = { __provider: routesCode, cluster: "c6", ...lab.args() };
+    const checked = await host.check({ ...r, news });
+    assert.equal(checked.inputs.password, lab.avi.password, "create and update connect with it");
+    const created = await host.create({ ...r, properties: checked.inputs });
+    for (const k of ["password", "token", "kubeconfig"]) assert.equal(created.properties[k], undefined, k);
+    assert.ok(!JSON.stringify(created.properties).includes(lab.avi.password));
+    await host.delete({ ...r, id: created.id, properties: created.properties });
   });
 });

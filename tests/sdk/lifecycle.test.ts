@@ -55,7 +55,9 @@ describe("sdk lifecycle: up, pod moves, up, hand-made drift, refresh, up, destro
     const preview = await stack.preview(VS_TYPE, "web", web);
     assert.equal(preview.op, "update");
     const ips = (inputs: Record<string, unknown> | undefined) =>
-      ((inputs?.pools ?? []) as { servers: { ip: string }[] }[])[0]?.servers.map((s) => s.ip) ?? [];
+      Object.keys((inputs?.pools as Record<string, { servers: object }> | undefined)?.[POOL]?.servers ?? {}).map(
+        (k) => k.split(":")[0],
+      );
     assert.ok(ips(preview.oldInputs).includes("192.168.102.36"));
     assert.ok(!ips(preview.newInputs).includes("192.168.102.36"), "preview's inputs show the server leaving");
     assert.deepEqual(await up(), ["same", "update"]);

@@ -79,16 +79,22 @@ describe("sdk resources under mocks", function () {
         return {
           routes: it.routeList,
           vips: it.vipAddresses,
-          pools: it.virtualServices[0]!.pools,
+          pools: it.virtualServices[0]!.poolList,
+          routeMap: it.routes.routes,
           vsUuid: it.virtualServices[0]!.virtualServiceUuid,
         };
       },
       { miniEngine: true, config: lab.config() },
     );
     assert.deepEqual(
-      run.result.routes.map((r) => `${r.prefix} via ${r.nextHop} on ${r.node}`),
-      ["192.168.101.0/24 via 10.100.1.101 on node1", "192.168.102.0/24 via 10.100.1.102 on node2"],
+      run.result.routes.map((r) => `${r.routeId}: ${r.prefix} via ${r.nextHop}`),
+      [
+        "c1-192.168.101.0-24: 192.168.101.0/24 via 10.100.1.101",
+        "c1-192.168.102.0-24: 192.168.102.0/24 via 10.100.1.102",
+      ],
     );
+    // The stored output is keyed by prefix: what the VRF holds.
+    assert.deepEqual(run.result.routeMap, { "192.168.101.0/24": "10.100.1.101", "192.168.102.0/24": "10.100.1.102" });
     assert.deepEqual(run.result.vips, ["10.10.10.50"]);
     assert.deepEqual(
       run.result.pools[0]!.servers.map((s) => `${s.ip}:${s.port}`),
@@ -119,13 +125,18 @@ describe("sdk resources under mocks", function () {
       },
       { miniEngine: true, preview: true, config: lab.config() },
     );
-    const routes = run.resource("preview-routes").state?.routes as { prefix: string }[];
-    assert.deepEqual(
-      routes.map((r) => r.prefix),
-      ["192.168.101.0/24", "192.168.102.0/24"],
-    );
-    const pools = run.resource("preview-web").state?.pools as { servers: unknown[] }[];
-    assert.equal(pools[0]!.servers.length, 4);
+    // Preview shows the desired routes and servers by key, with the node (and pod) names from the cluster.
+    assert.deepEqual(run.resource("preview-routes").state?.routes, {
+      "192.168.101.0/24": "10.100.1.101 node1",
+      "192.168.102.0/24": "10.100.1.102 node2",
+    });
+    const pools = run.resource("preview-web").state?.pools as Record<string, { servers: Record<string, string> }>;
+    assert.deepEqual(pools["c7--default-web-TCP-80"]?.servers, {
+      "192.168.101.13:8080": "node1/web-a",
+      "192.168.101.22:8080": "node1/web-b",
+      "192.168.102.17:8080": "node2/web-c",
+      "192.168.102.36:8080": "node2/web-d",
+    });
     assert.equal(lab.avi.writes().length, writes, "preview never writes");
   });
 

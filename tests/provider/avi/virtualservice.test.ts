@@ -232,6 +232,28 @@ describe("provider/avi reconciler against the Avi emulator", () => {
     assert.equal((await deleteVirtualService(session, spec)).deleted, 0);
   });
 
+  it("a delete reports what the controller refused (still referenced) after deleting the rest, and throws on an expired session", async () => {
+    const { avi, session } = rig;
+    const spec = seedSpec(CLUSTER);
+    await applyVirtualService(session, spec);
+    const referenced = '{"error":"Cannot delete, object is referred by: [\'virtualservice other\']"}';
+    avi.faults.failNext({ kind: "status", status: 409, body: referenced }, 1, { methods: ["DELETE"], path: /vsvip/ });
+    const res = await deleteVirtualService(session, spec);
+    assert.deepEqual(
+      res.left.map((l) => l.object.split(" (")[0]),
+      ["vsvip c1--default-web"],
+    );
+    assert.match(res.left[0]!.reason, /refused with HTTP 409: Cannot delete, object is referred by/);
+    assert.equal(res.deleted, 2, "the VS and the pool went");
+    // A session the controller keeps rejecting is no refusal: the delete fails and the next run finishes it.
+    avi.faults.failNext({ kind: "sessionDrop", status: 401 }, 2, { methods: ["DELETE"] });
+    const err = await deleteVirtualService(session, spec).catch((e: unknown) => e);
+    assert.ok(err instanceof AviError);
+    assert.equal(err.status, 401);
+    assert.equal((await deleteVirtualService(session, spec)).left.length, 0);
+    assert.equal(avi.objects("vsvip").length, 0);
+  });
+
   it("fails when the SE group is labelled for another cluster, or warns when asked to", async () => {
     const { avi, session } = rig;
     const seg = avi.objects("serviceenginegroup").find((g) => g.name === "Default-Group")!;

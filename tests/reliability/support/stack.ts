@@ -69,6 +69,7 @@ export async function applyStack(s: AviSession, t: StackTarget): Promise<{ spec:
 /** delete: the virtual service (and its VsVip and pools), then the cluster's routes. */
 export async function deleteStack(s: AviSession, spec: VirtualServiceSpec): Promise<number> {
   const v = await deleteVirtualService(s, spec);
+  if (v.left.length > 0) throw new Error(`delete left ${v.left.map((l) => `${l.object}: ${l.reason}`).join("; ")}`);
   const r = await removeRoutes(s, { cluster: spec.cluster });
   return v.writes + r.writes;
 }
