@@ -1,7 +1,10 @@
-// `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
+// `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each (with this process's pid), and
+// run until SIGINT, SIGTERM or SIGHUP, or until the process that started it ends (parentWatch.ts); every way out
+// stops the servers and removes their temporary files.
 import { parseArgs } from "node:util";
 import { startAviEmulator } from "../emulator/avi";
 import { startKubeEmulator } from "../emulator/kube";
+import { watchOwners } from "./parentWatch";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
@@ -13,7 +16,10 @@ options:
   --port N           port to bind on 127.0.0.1 (default: a free port)
   --state DIR        avi: keep the controller's state in DIR (survives restarts)
   --http             avi: plain HTTP instead of HTTPS
-  --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)`;
+  --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)
+
+Each emulator prints one JSON line when it is ready. It runs until Ctrl-C, SIGTERM or SIGHUP, or until the
+process that started it ends (npx and npm exec included), and removes its temporary files on the way out.`;
 
 export async function runEmulate(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,24 +48,35 @@ export async function runEmulate(argv: string[]): Promise<number> {
     return 2;
   }
   const stops: (() => Promise<void>)[] = [];
-  if (kind === undefined || kind === "avi") {
-    // With both emulators, --port belongs to neither: two servers cannot share it.
-    const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
-    stops.push(() => avi.stop());
-    console.log(
-      JSON.stringify({ kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile }),
-    );
-  }
-  if (kind === undefined || kind === "kube") {
-    const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology });
-    stops.push(() => kube.stop());
-    console.log(JSON.stringify({ kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile }));
-  }
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+  const stopAll = async () => {
+    // Newest first, each once, whatever the others do.
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  // Signals and the owner watch are armed before the first server starts, so no way out leaves one behind.
+  const ended = new Promise<string>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve(signal));
+    watchOwners((why) => resolve(why));
   });
-  await Promise.all(stops.map((s) => s()));
+  try {
+    if (kind === undefined || kind === "avi") {
+      // With both emulators, --port belongs to neither: two servers cannot share it.
+      const avi = await startAviEmulator({ port: kind ? port : undefined, stateDir: values.state, http: values.http });
+      stops.push(() => avi.stop());
+      const ready = { kind: "avi", url: avi.url, username: avi.username, password: avi.password, caFile: avi.caFile };
+      console.log(JSON.stringify({ ...ready, pid: process.pid }));
+    }
+    if (kind === undefined || kind === "kube") {
+      const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology });
+      stops.push(() => kube.stop());
+      const ready = { kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile };
+      console.log(JSON.stringify({ ...ready, pid: process.pid }));
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  const why = await ended;
+  if (!why.startsWith("SIG")) console.error(`avi-k8s emulate: stopping: ${why}`);
+  await stopAll();
   return 0;
 }
