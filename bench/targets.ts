@@ -1,4 +1,5 @@
-// The issue's targets, judged from the rows of one run.
+// The issue's targets, judged from the rows of one run. Each is a `count` (fails the suite when missed) or a
+// `timing` (reported by `npm run bench` only); see TargetKind.
 import type { Report, Row, Target } from "./types";
 
 export const PLAN_MS = 2000;
@@ -23,9 +24,11 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
   const plans = rows.filter((r) => r.resource === "routes" && r.step === "check" && r.nodes === top);
   const nodeChanges = rows.filter((r) => r.resource === "routes" && r.step === "update-node");
   const reads = rows.filter((r) => r.resource === "vs" && r.step === "check");
+  const reruns = rows.filter((r) => r.resource === "routes" && r.step === "update-pod");
   const { routes, virtualService } = report.providerSize;
   return [
     {
+      kind: "timing",
       name: `routes planned for ${at} in ${PLAN_MS / 1000} s or less with ${PLAN_MB} MB or less`,
       pass: plans.length > 0 && plans.every((r) => r.ms <= PLAN_MS && r.peakRssMB <= PLAN_MB),
       detail: plans
@@ -33,11 +36,13 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
         .join("; "),
     },
     {
+      kind: "count",
       name: "a one-node change costs at most one read and one write to the controller",
       pass: nodeChanges.length > 0 && nodeChanges.every((r) => r.aviReads <= 1 && r.aviWrites <= 1),
       detail: grouped(nodeChanges, (r) => `${r.aviReads} read, ${r.aviWrites} write (+${r.aviSession} login/logout)`),
     },
     {
+      kind: "count",
       name: "reading one service's placement never lists every pod",
       pass: reads.length > 0 && reads.every((r) => !r.kubeListedPods && !r.kubeAllSlices),
       detail: reads
@@ -52,6 +57,13 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
         .join("; "),
     },
     {
+      kind: "count",
+      name: "a run with no route change writes no route",
+      pass: reruns.length > 0 && reruns.every((r) => r.aviWrites === 0),
+      detail: grouped(reruns, (r) => `${r.aviReads} read, ${r.aviWrites} write`),
+    },
+    {
+      kind: "count",
       name: `serialized provider ${PROVIDER_BYTES / 1024} KB or less per resource`,
       pass: routes > 0 && virtualService > 0 && routes <= PROVIDER_BYTES && virtualService <= PROVIDER_BYTES,
       detail:
