@@ -45,7 +45,7 @@ function packageOf(spec: string): string | undefined {
 function specifiers(text: string): string[] {
   const found = [
     ...text.matchAll(/(?<![.\w])require\(\s*"([^"]+)"\s*\)/g),
-    ...text.matchAll(/\bfrom\s+"([^"]+)"/g),
+    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gm),
     ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
     ...text.matchAll(/\bimport\s+"([^"]+)"/g),
   ];
