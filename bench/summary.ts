@@ -63,5 +63,16 @@ export function summaryMarkdown(report: Report): string {
     `Serialized provider per resource with the package installed: ClusterIpRoutes ${report.providerSize.routes} B, ` +
       `ClusterIpVirtualService ${report.providerSize.virtualService} B.`,
   );
+  const lv = report.liveView;
+  if (lv && "skipped" in lv) out.push("", `Live view: not measured (${lv.skipped}).`);
+  else if (lv) {
+    out.push(
+      "",
+      `Live view (headless Chromium) at ${lv.servers} pool servers, ${lv.routes} routes, ${lv.virtualServices} virtual services: ` +
+        `first contentful paint ${lv.firstContentfulPaintMs.toFixed(0)} ms, data painted ${lv.dataPaintedMs.toFixed(0)} ms ` +
+        `(median of ${lv.loads}); state ${(lv.stateBytes / 1024).toFixed(0)} KB, ${lv.domElements} DOM elements; ` +
+        `a pool write shown ${lv.writeShownMs.toFixed(0)} ms after its acknowledgement.`,
+    );
+  }
   return out.join("\n");
 }

@@ -1,5 +1,6 @@
 // What the bench's processes hand each other: a step for a child process to run, what the child reports back,
 // and the rows the run prints and writes to bench/results/latest.json.
+import type { LiveViewResult } from "./liveview";
 
 /** How a step's child process reaches the two emulators (through the byte-counting relay for the controller). */
 export interface Endpoints {
@@ -142,6 +143,8 @@ export interface Report {
   rows: Row[];
   comparisons: Comparison[];
   targets: Target[];
+  /** The Avi emulator's live view opened in headless Chromium at size (bench/liveview.ts). */
+  liveView?: LiveViewResult;
 }
 
 /** Our writer against the AKO-style baseline for one kind of change. */

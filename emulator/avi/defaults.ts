@@ -1,5 +1,6 @@
 // What a freshly installed controller holds (research/avi-api.md §6.6): the admin tenant, Default-Cloud with its
-// global and management VRFs, Default-Group, the System-* profiles and health monitors, systemconfiguration.
+// global and management VRFs, Default-Group, the System-* profiles, health monitors and persistence profiles,
+// systemconfiguration.
 import type { Obj } from "./json";
 import { newUuid, nextStamp, type State, save } from "./store";
 
@@ -85,6 +86,8 @@ export function seedFreshController(state: State): void {
     ["System-UDP", "HEALTH_MONITOR_UDP"],
     ["System-Ping", "HEALTH_MONITOR_PING"],
     ["System-DNS", "HEALTH_MONITOR_DNS"],
+    // AKO's default monitor for SCTP service ports (pkg/utils AVI_DEFAULT_SCTP_HM).
+    ["System-SCTP", "HEALTH_MONITOR_SCTP"],
   ];
   for (const [name, type] of monitors) {
     add(state, "healthmonitor", {
@@ -96,6 +99,28 @@ export function seedFreshController(state: State): void {
       successful_checks: 2,
       failed_checks: 2,
       is_federated: false,
+    });
+  }
+  // The four persistence profiles AKO's RouteBackendExtension CRD offers by name (ako docs/crds); the client-IP
+  // one carries the model's default timeout (IPPersistenceProfile.ip_persistent_timeout 5 min).
+  const persistence: [string, string, Obj][] = [
+    [
+      "System-Persistence-Client-IP",
+      "PERSISTENCE_TYPE_CLIENT_IP_ADDRESS",
+      { ip_persistence_profile: { ip_persistent_timeout: 5 } },
+    ],
+    ["System-Persistence-Http-Cookie", "PERSISTENCE_TYPE_HTTP_COOKIE", { http_cookie_persistence_profile: {} }],
+    ["System-Persistence-TLS", "PERSISTENCE_TYPE_TLS", {}],
+    ["System-Persistence-App-Cookie", "PERSISTENCE_TYPE_APP_COOKIE", {}],
+  ];
+  for (const [name, type, extra] of persistence) {
+    add(state, "applicationpersistenceprofile", {
+      name,
+      tenant_ref: ADMIN,
+      persistence_type: type,
+      server_hm_down_recovery: "HM_DOWN_PICK_NEW_SERVER",
+      is_federated: false,
+      ...extra,
     });
   }
   add(

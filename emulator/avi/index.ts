@@ -11,10 +11,17 @@
 //   avi.faults.failNext({ kind: "conflict" }, 2, { path: /vrfcontext/ })   // exact, for deterministic tests
 //   avi.faults.restart(1500)  // 503 everywhere incl. GET /api/cluster/status, sessions dropped, then back
 //   avi.faults.clear();  await avi.stop();
+//   avi.ui                  // the live view: a read-only page at / (log in with the emulator's credentials)
+//   avi.changeLog()         // the last writes the page lists: [{seq, time, method, type, name, summary, user, agent}]
+//
+//   await startAviEmulator({ fixture: "ako" })   // start from AKO 2.2.1's footprint for the seed cluster (fixtures.ts)
+//   avi.load("ako-foreign") / avi.load(steps)      // apply a named fixture or FixtureStep[] to a running emulator
 //
 // Options: port, http (plain HTTP), stateDir (durable state), username/password (default admin + generated),
 // sessionIdleTimeoutMs (15 min), sessionExpiredStatus (401 | 419), maxLoginFailures (20) and lockoutMs (30 min),
-// serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults.
+// serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults, fixture (applied
+// only to a fresh state, not to one loaded from stateDir), changeLogSize (200 writes kept for the live view),
+// uiHeartbeatMs (15 s: the live view's ping and session check).
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -23,15 +30,29 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { generateTls, type TlsMaterial } from "../common/tls";
 import { type AuthConfig, newAuthState, randomToken } from "./auth";
+import { type ChangeEntry, createChangeLog } from "./changelog";
 import { seedFreshController } from "./defaults";
 import { createFaults, type FaultKnobs, type FaultsHandle } from "./faults";
+import { type AviFixtureName, aviFixture, applyFixture, type FixtureStep } from "./fixtures";
 import { clone, type Obj } from "./json";
 import { loadState, saveState } from "./persistence";
 import { createHandler, type RequestLogEntry, type ServerContext } from "./server";
 import { all, emptyState, find, type State, tenantOf } from "./store";
 
+export type { AkoCluster, AkoEndpoint, AkoNode, AkoPort, AkoService } from "./ako";
+export { akoNames, akoPrerequisites, akoRouteId, akoRoutes, akoServiceSteps, akoSteps } from "./ako";
+export type { ChangeEntry } from "./changelog";
 export type { FaultKnobs, FaultsHandle, ScriptedFault } from "./faults";
+export {
+  AVI_FIXTURES,
+  type AviFixtureName,
+  aviFixture,
+  type FixtureStep,
+  OTHER_AKO_CLUSTER,
+  SEED_AKO_CLUSTER,
+} from "./fixtures";
 export type { Obj } from "./json";
+export type { LiveState } from "./livestate";
 export type { RequestLogEntry } from "./server";
 
 export interface AviEmulatorOptions {
@@ -50,10 +71,16 @@ export interface AviEmulatorOptions {
   /** Start with systemconfiguration.portal_configuration.allow_basic_authentication = true. */
   allowBasicAuth?: boolean;
   faults?: FaultKnobs;
+  /** Objects to start with: a named fixture or steps; applied only when the state is fresh. */
+  fixture?: AviFixtureName | FixtureStep[];
+  changeLogSize?: number;
+  uiHeartbeatMs?: number;
 }
 
 export interface AviEmulator {
   url: string;
+  /** The live view's address (the page at /). */
+  ui: string;
   username: string;
   password: string;
   caFile?: string;
@@ -65,8 +92,12 @@ export interface AviEmulator {
   /** Stored objects of a type, optionally of one tenant (by name or uuid); deep copies. */
   objects(type: string, tenant?: string): Obj[];
   object(type: string, uuid: string): Obj | undefined;
+  /** The last successful writes, oldest first (what the live view lists). */
+  changeLog(): ChangeEntry[];
   /** Number of live login sessions. */
   sessionCount(): number;
+  /** Apply a named fixture or fixture steps now, as the writer's requests would be (throws naming a refused step). */
+  load(fixture: AviFixtureName | FixtureStep[]): void;
   clearLog(): void;
   stop(): Promise<void>;
 }
@@ -110,9 +141,15 @@ async function startTls(): Promise<TlsMaterial & { dir: string }> {
 
 export async function startAviEmulator(options: AviEmulatorOptions = {}): Promise<AviEmulator> {
   let state: State | undefined = options.stateDir ? loadState(options.stateDir) : undefined;
+  const limits = { serversPerPool: options.serversPerPool ?? 5000, routesPerVrf: options.routesPerVrf ?? 10000 };
+  const load = (target: State, fixture: AviFixtureName | FixtureStep[]) => {
+    const steps = typeof fixture === "string" ? aviFixture(fixture) : fixture;
+    applyFixture(target, steps, limits, typeof fixture === "string" ? `fixture ${fixture}` : "fixture");
+  };
   if (!state) {
     state = emptyState();
     seedFreshController(state);
+    if (options.fixture !== undefined) load(state, options.fixture);
   }
   const sysconf = find(state, "systemconfiguration", "default");
   if (options.allowBasicAuth && sysconf) sysconf.portal_configuration.allow_basic_authentication = true;
@@ -135,16 +172,19 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
   faults.onRestart(() => auth.sessions.clear());
   const secure = !options.http;
   const log: RequestLogEntry[] = [];
+  const changes = createChangeLog(options.changeLogSize ?? 200);
   const ctx: ServerContext = {
     state,
     auth,
     authConfig,
     faults,
-    limits: { serversPerPool: options.serversPerPool ?? 5000, routesPerVrf: options.routesPerVrf ?? 10000 },
+    limits,
     secure,
     controllerVersion: options.controllerVersion ?? "30.2.1",
     expiredStatus: options.sessionExpiredStatus ?? 401,
     log,
+    changes,
+    uiHeartbeatMs: options.uiHeartbeatMs ?? 15_000,
     commit,
   };
   const handler = createHandler(ctx);
@@ -158,8 +198,10 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
   });
   const port = (server.address() as AddressInfo).port;
   const isWrite = (e: RequestLogEntry) => e.method !== "GET" && e.path.startsWith("/api/");
+  const url = `${secure ? "https" : "http"}://127.0.0.1:${port}`;
   return {
-    url: `${secure ? "https" : "http"}://127.0.0.1:${port}`,
+    url,
+    ui: `${url}/`,
     username: authConfig.username,
     password: authConfig.password,
     caFile: tls?.caFile,
@@ -177,7 +219,12 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
         .map((o) => clone(o));
     },
     object: (type, uuid) => clone(find(current, type, uuid)),
+    changeLog: () => changes.entries(),
     sessionCount: () => auth.sessions.size,
+    load(fixture) {
+      load(current, fixture);
+      commit();
+    },
     clearLog: () => {
       log.length = 0;
     },

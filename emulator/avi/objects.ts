@@ -136,11 +136,12 @@ function checkName(ctx: OpContext, type: string, obj: Obj, selfUuid?: string): v
   if (clash) fail(409, `${modelName(type)} object with this name already exists in tenant ${ctx.tenantName}`);
 }
 
-function finish(ctx: OpContext, type: string, obj: Obj): void {
+function finish(ctx: OpContext, type: string, obj: Obj, self?: string): void {
   const spec = MODELS[type];
   if (type !== "tenant") obj.tenant_ref = `/api/tenant/${ctx.tenant}`;
-  spec.fill(obj, { state: ctx.state, tenant: ctx.tenant, limits: ctx.limits });
-  spec.validate(obj, { state: ctx.state, tenant: ctx.tenant, limits: ctx.limits });
+  const model = { state: ctx.state, tenant: ctx.tenant, limits: ctx.limits, self };
+  spec.fill(obj, model);
+  spec.validate(obj, model);
 }
 
 function ordered(uuid: string, obj: Obj, stamp: string): Obj {
@@ -179,7 +180,7 @@ export function replaceObject(ctx: OpContext, type: string, uuid: string, body: 
   checkFresh(ctx, type, current, isObj(body) ? body._last_modified : undefined);
   const obj = intake(ctx, type, body);
   if (type === "tenant" || type === "systemconfiguration") delete obj.tenant_ref;
-  if (type !== "systemconfiguration") finish(ctx, type, obj);
+  if (type !== "systemconfiguration") finish(ctx, type, obj, uuid);
   else MODELS.systemconfiguration.fill(obj, { state: ctx.state, tenant: ctx.tenant, limits: ctx.limits });
   if (type !== "systemconfiguration") checkName(ctx, type, obj, uuid);
   const stored = ordered(uuid, obj, nextStamp(ctx.state));
@@ -207,7 +208,7 @@ export function patchObject(ctx: OpContext, type: string, uuid: string, body: un
   const { uuid: _u, _last_modified: _l, ...base } = current;
   const next = applyPatch(base, resolved, READ_ONLY);
   if (type !== "systemconfiguration") {
-    finish(ctx, type, next);
+    finish(ctx, type, next, uuid);
     checkName(ctx, type, next, uuid);
   } else spec.fill(next, { state: ctx.state, tenant: ctx.tenant, limits: ctx.limits });
   const stored = ordered(uuid, next, nextStamp(ctx.state));

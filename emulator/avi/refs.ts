@@ -16,7 +16,25 @@ export const MODEL_NAMES: Record<string, string> = {
   applicationprofile: "ApplicationProfile",
   networkprofile: "NetworkProfile",
   analyticsprofile: "AnalyticsProfile",
+  applicationpersistenceprofile: "ApplicationPersistenceProfile",
+  networksecuritypolicy: "NetworkSecurityPolicy",
+  l4policyset: "L4PolicySet",
+  network: "Network",
   systemconfiguration: "SystemConfiguration",
+};
+
+/**
+ * The type a ref field points at wherever it appears (nested ones included), so a ref of the wrong type is
+ * refused like a missing one. Top-level fields of each model are declared with the model.
+ */
+const FIELD_TYPES: Record<string, string> = {
+  override_network_profile_ref: "networkprofile",
+  override_application_profile_ref: "applicationprofile",
+  service_pool_ref: "pool",
+  l4_policy_set_ref: "l4policyset",
+  pool_ref: "pool",
+  network_ref: "network",
+  vrf_context_ref: "vrfcontext",
 };
 
 /** Types whose admin-tenant objects every tenant can see and refer to (clouds, VRFs, System-* profiles). */
@@ -28,6 +46,8 @@ export const SHARED_TYPES = new Set([
   "applicationprofile",
   "networkprofile",
   "analyticsprofile",
+  "applicationpersistenceprofile",
+  "network",
 ]);
 
 export function modelName(type: string): string {
@@ -85,19 +105,22 @@ export function resolveRef(state: State, input: unknown, expectedType: string | 
   return notFound(expectedType);
 }
 
-function refTypeOfKey(key: string, known: Record<string, string>): string | undefined {
-  return known[key];
+function refTypeOfKey(key: string, known: Record<string, string>, depth: number): string | undefined {
+  return depth === 0 ? (known[key] ?? FIELD_TYPES[key]) : FIELD_TYPES[key];
 }
 
 /**
- * Normalise every *_ref / *_refs in a body (any depth). Top-level known fields get their expected type;
- * nested refs take the type from the ref itself.
+ * Normalise every *_ref / *_refs in a body (any depth). Known fields get their expected type; other refs take the
+ * type from the ref itself. An empty ref is an unset field: AKO sends `"error_page_profile_ref": ""` on every
+ * virtual service (a Go *string to "") and real controllers accept it.
  */
 export function resolveRefs(state: State, body: Obj, known: Record<string, string>, tenant: string, depth = 0): void {
   for (const [key, value] of Object.entries(body)) {
     if (key === "tenant_ref" || key === "vs_refs" || key === "url") continue;
-    const expected = depth === 0 ? refTypeOfKey(key, known) : undefined;
-    if (key.endsWith("_ref") && value !== null && value !== undefined) {
+    const expected = refTypeOfKey(key, known, depth);
+    if (key.endsWith("_ref") && value === "") {
+      delete body[key];
+    } else if (key.endsWith("_ref") && value !== null && value !== undefined) {
       body[key] = resolveRef(state, value, expected, tenant);
     } else if (key.endsWith("_refs") && Array.isArray(value)) {
       body[key] = value.map((v) => resolveRef(state, v, expected, tenant));

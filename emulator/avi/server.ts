@@ -12,8 +12,10 @@ import {
   type Session,
   sessionCookies,
 } from "./auth";
+import type { ChangeLog } from "./changelog";
 import type { FaultEngine } from "./faults";
 import { ApiError, isObj, type Obj } from "./json";
+import { handleLiveView, isLiveViewPath } from "./liveview";
 import type { Limits } from "./models";
 import {
   createObject,
@@ -51,6 +53,9 @@ export interface ServerContext {
   controllerVersion: string;
   expiredStatus: 401 | 419;
   log: RequestLogEntry[];
+  /** The last writes, for the live view (changelog.ts). */
+  changes: ChangeLog;
+  uiHeartbeatMs: number;
   commit(): void;
 }
 
@@ -103,6 +108,7 @@ export function createHandler(ctx: ServerContext) {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "http://emulator");
     const path = url.pathname.replace(/\/+$/, "") || "/";
+    if (isLiveViewPath(path)) return handleLiveView(ctx, req, res, path);
     const entry: RequestLogEntry = { method, path, query: url.search, status: 0, tenant: "", time: Date.now() };
     ctx.log.push(entry);
     const requested = header(req, "x-avi-version");
@@ -197,7 +203,10 @@ export function createHandler(ctx: ServerContext) {
           return hit;
         },
       };
+      const write = UNSAFE.has(method) ? ctx.changes.begin(ctx.state, method, path) : undefined;
       const reply = route(ctx, op, method, path, url, text, header(req, "slug"));
+      const user = session?.username ?? ctx.authConfig.username;
+      write?.end(reply.status, reply.body, { user, agent: header(req, "user-agent") ?? "", tenant: entry.tenant });
       if (reply.headers) Object.assign(headers, reply.headers);
       return send(reply.status, reply.body);
     } catch (err) {

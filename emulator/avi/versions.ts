@@ -46,6 +46,33 @@ const TOP: Record<string, Table> = {
   },
   vrfcontext: { attrs: "20.1.2", bfd_profile: "20.1.1", lldp_enable: "18.2.10", markers: "20.1.5" },
   tenant: { enforce_label_group: "20.1.5", label_group_refs: "20.1.5", attrs: "30.1.1" },
+  healthmonitor: {
+    allow_duplicate_monitors: "18.2.8",
+    authentication: "20.1.1",
+    disable_quickstart: "18.2.7",
+    is_federated: "17.1.3",
+    markers: "20.1.5",
+    radius_monitor: "18.2.3",
+    imap_monitor: "21.1.1",
+    imaps_monitor: "21.1.1",
+    pop3_monitor: "21.1.1",
+    pop3s_monitor: "21.1.1",
+    smtp_monitor: "21.1.1",
+    smtps_monitor: "21.1.1",
+    ftp_monitor: "21.1.3",
+    ftps_monitor: "21.1.3",
+    ldap_monitor: "21.1.3",
+    ldaps_monitor: "21.1.3",
+    sctp_monitor: "22.1.3",
+  },
+  applicationpersistenceprofile: { is_federated: "17.1.3", markers: "20.1.5" },
+  networksecuritypolicy: {
+    ip_reputation_db_ref: "20.1.1",
+    markers: "20.1.5",
+    geo_db_ref: "21.1.1",
+    internal: "21.1.1",
+  },
+  l4policyset: { markers: "20.1.5" },
 };
 
 const NESTED: Record<string, Record<string, Table>> = {
@@ -53,7 +80,14 @@ const NESTED: Record<string, Record<string, Table>> = {
   vsvip: { vip: { prefix_length: "20.1.1", auto_allocate_ip_type: "18.1.1", placement_networks: "18.2.5" } },
   virtualservice: { services: { enable_http2: "20.1.1", is_active_ftp_data_port: "22.1.1" } },
   vrfcontext: { static_routes: { labels: "20.1.1" } },
+  applicationpersistenceprofile: { ip_persistence_profile: { ip_mask: "18.2.7" } },
 };
+
+/** A nested field's entries: the items of a list, or the one message. */
+function nestedItems(value: unknown): Obj[] {
+  if (Array.isArray(value)) return value.filter(isObj);
+  return isObj(value) ? [value] : [];
+}
 
 export function parseVersion(v: string): number[] | undefined {
   const m = /^(\d+)[._](\d+)(?:[._](\d+))?(?:[._](\d+))?\.?$/.exec(v.trim());
@@ -85,10 +119,7 @@ export function checkFieldVersions(type: string, body: Obj, requested: string): 
   };
   for (const [field, since] of Object.entries(TOP[type] ?? {})) if (body[field] !== undefined) tooNew(field, since);
   for (const [list, table] of Object.entries(NESTED[type] ?? {})) {
-    const items = body[list];
-    if (!Array.isArray(items)) continue;
-    for (const item of items) {
-      if (!isObj(item)) continue;
+    for (const item of nestedItems(body[list])) {
       for (const [field, since] of Object.entries(table)) if (item[field] !== undefined) tooNew(field, since);
     }
   }
@@ -107,10 +138,7 @@ export function hideNewerFields(type: string, obj: Obj, version: string | undefi
   };
   for (const [field, since] of Object.entries(TOP[type] ?? {})) if (newer(since)) delete obj[field];
   for (const [list, table] of Object.entries(NESTED[type] ?? {})) {
-    const items = obj[list];
-    if (!Array.isArray(items)) continue;
-    for (const item of items) {
-      if (!isObj(item)) continue;
+    for (const item of nestedItems(obj[list])) {
       for (const [field, since] of Object.entries(table)) if (newer(since)) delete item[field];
     }
   }

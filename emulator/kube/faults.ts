@@ -39,6 +39,7 @@ export interface RequestTarget {
 
 const applies = (f: KubeFaults, path: string) =>
   path !== "/version" &&
+  path !== "/version/" &&
   path !== "/healthz" &&
   path !== "/readyz" &&
   path !== "/livez" &&

@@ -53,7 +53,8 @@ export function loadObjects(store: Store, api: ObjectApi, objects: readonly Kube
         if (!store.get("namespaces", undefined, ns)) api.create(nsRt, { metadata: { name: ns } });
       }
       const { resourceVersion: _rv, managedFields: _mf, ...metadata } = d.metadata ?? ({} as KubeObject["metadata"]);
-      api.create(rt, { ...d, metadata: metadata as KubeObject["metadata"] }, undefined, { keepStatus: true });
+      const body = { ...d, metadata: metadata as KubeObject["metadata"] };
+      api.create(rt, rt.view ? rt.view.toStored(body) : body, undefined, { keepStatus: true });
     }
   });
   return ordered.length;

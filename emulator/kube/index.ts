@@ -1,8 +1,8 @@
-// The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.29-1.33) and
+// The Kubernetes API emulator: an in-process HTTPS API server that kubectl (1.27-1.33) and
 // @kubernetes/client-node 1.4 use unchanged. Only ever binds 127.0.0.1.
 //
 //   const kube = await startKubeEmulator({ topology?: file, objects?: KubeObject[], port?, token?, faults?,
-//                                          bookmarkIntervalMs?, freshCa?, dir? });
+//                                          bookmarkIntervalMs?, kubelet?, nodePortLocal?, freshCa?, dir? });
 //   kube.url, kube.kubeconfig (file path), kube.kubeconfigContent, kube.token, kube.caFile, kube.caCert
 //   kube.requestLog            every request: {method, path, query, status, bytes, accept, contentType, watch}
 //   kube.faults                live knobs: unauthorized/forbidden/expireContinue/tooManyRequests/serverError are
@@ -10,15 +10,18 @@
 //                              latencyMs, pathPattern; kube.setFaults({...}) / kube.clearFaults()
 //   kube.addNode / removeNode / setNodeReady / addPod / movePod(ns, name, toNode) / setPodReady / terminatePod /
 //   deletePod / apply(obj) / remove(apiVersion, kind, name, ns?) / get(resource, name, ns?) / list(resource, ns?)
+//   kube.createPod / setPodCondition / rollout(target, options) / waitFor(...) / settled()   (mutations.ts)
+//   kube.kubelet               the kubelet's live delays; kube.compact() / kube.dropWatches() for watch tests
 //   kube.load(objects)         adds more objects (bulk, then one EndpointSlice derivation)
 //   await kube.stop()          closes watches and the server, removes the temporary directory
 //
 // Without topology or objects it serves the seed topology (fixtures/seed.yaml; FIXTURES and fixturePath(name) name
-// the others). EndpointSlices and v1 Endpoints are derived from Services and Pods on every change.
-// generateCluster({nodes, services, podsPerService | pods, seed, cni?, calicoBlocksPerNode?, notReadyEvery?})
-// builds large deterministic clusters for startKubeEmulator({objects}). HTTP DELETE removes pods at once (no
-// kubelet); terminatePod() is the graceful path. Limits: no admission, RBAC, immutability checks or schemas;
-// strategic merge and server-side apply are approximations; legacy (not aggregated) discovery only.
+// the others). Controllers run on every change: EndpointSlices and v1 Endpoints from Services and Pods
+// (slices.ts), a kubelet/CNI (kubelet.ts, ipam.ts) and Antrea's NodePortLocal agent (npl.ts); the Service
+// registry allocates cluster IPs and node ports (allocators.ts). generateCluster({nodes, services,
+// podsPerService | pods, seed, cni?, calicoBlocksPerNode?, notReadyEvery?}) builds large deterministic clusters.
+// Limits: no admission, RBAC, immutability checks or schemas; strategic merge and server-side apply are
+// approximations; legacy (not aggregated) discovery only; no scheduler (a pod needs spec.nodeName to start).
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
@@ -27,15 +30,23 @@ import * as YAML from "yaml";
 import { generateTls, type TlsMaterial } from "../common/tls";
 import { type KubeFaults, noFaults } from "./faults";
 import { fixturePath, loadObjects, readFixture } from "./fixtures";
+import { createIpam } from "./ipam";
+import { createKubelet, type KubeletOptions } from "./kubelet";
 import { type KubeMutations, createMutations } from "./mutations";
+import { createNplAgent, type NplOptions } from "./npl";
 import { createObjectApi, defineIndexes } from "./objects";
 import { byResource } from "./resources";
 import { createHandler, type RequestLogEntry } from "./server";
 import { createStore } from "./store";
 import type { KubeObject } from "./types";
 
-export type { AddNodeOptions, AddPodOptions, KubeMutations } from "./mutations";
-export { nodePodCidrs } from "./mutations";
+export type { AddNodeOptions, AddPodOptions, CreatePodOptions, KubeMutations } from "./mutations";
+export { nodePodCidrs } from "./ipam";
+export type { KubeletOptions } from "./kubelet";
+export { READY_AFTER_ANNOTATION, TERMINATE_AFTER_ANNOTATION } from "./kubelet";
+export type { RolloutOptions, RolloutResult, RolloutTarget } from "./rollout";
+export type { NplFormat, NplOptions } from "./npl";
+export { NPL_ANNOTATION, NPL_ENABLED_ANNOTATION } from "./npl";
 export type { KubeFaults } from "./faults";
 export type { RequestLogEntry } from "./server";
 export type { KubeObject } from "./types";
@@ -57,6 +68,17 @@ export interface KubeEmulatorOptions {
   faults?: Partial<KubeFaults>;
   /** Interval of watch BOOKMARK events when a client allows them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /**
+   * The kubelet/CNI imitation: pods bound to a node start (an IP from the node's pod CIDR) and turn Ready after
+   * these delays, and pods deleted with a grace period are removed after terminateAfterMs. false: no kubelet
+   * (pods created over the API stay Pending and HTTP deletes remove pods at once). Default: all delays 0.
+   */
+  kubelet?: false | Partial<KubeletOptions>;
+  /**
+   * The Antrea NodePortLocal agent imitation (on unless false): portRange (default [61000, 62000]) and the
+   * annotation format, "v2" (default, Antrea 2.x), "v1.7" (adds the deprecated protocols list) or "v1.4".
+   */
+  nodePortLocal?: false | Partial<NplOptions>;
   /** A CA of its own instead of the one emulators in this process share (generating one takes seconds). */
   freshCa?: boolean;
   /** Where to write ca.crt and kubeconfig; a fresh temporary directory (removed by stop()) when omitted. */
@@ -78,6 +100,12 @@ export interface KubeEmulator extends KubeMutations {
   load(objects: readonly KubeObject[]): void;
   /** The current resourceVersion of the store. */
   resourceVersion(): string;
+  /** Changes the kubelet's delays from now on (the live options; undefined when started with kubelet: false). */
+  kubelet?: KubeletOptions;
+  /** Compacts the watch history, as etcd does: watches from any resourceVersion before now get 410 Expired. */
+  compact(): void;
+  /** Ends every open watch, as an API server restart or a load balancer idle timeout would. */
+  dropWatches(): void;
   stop(): Promise<void>;
 }
 
@@ -128,6 +156,20 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
   const store = createStore();
   defineIndexes(store);
   const api = createObjectApi(store);
+  const ipam = createIpam(store);
+  const kubelet =
+    options.kubelet === false
+      ? undefined
+      : createKubelet(store, api, ipam, { startAfterMs: 0, readyAfterMs: 0, terminateAfterMs: 0, ...options.kubelet });
+  if (kubelet) {
+    api.addController(kubelet);
+    api.settings.gracefulPodDeletion = true;
+  }
+  if (options.nodePortLocal !== false) {
+    api.addController(
+      createNplAgent(store, api, { portRange: [61000, 62000], format: "v2", ...options.nodePortLocal }),
+    );
+  }
   for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
     api.create(byResource("namespaces"), { metadata: { name: ns, creationTimestamp: "2026-01-01T00:00:00Z" } });
   }
@@ -163,7 +205,8 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
 
   let stopped = false;
   return {
-    ...createMutations(store, api),
+    ...createMutations(store, api, ipam, kubelet),
+    kubelet: kubelet?.options,
     url,
     kubeconfig,
     kubeconfigContent,
@@ -181,9 +224,14 @@ export async function startKubeEmulator(options: KubeEmulatorOptions = {}): Prom
       loadObjects(store, api, more);
     },
     resourceVersion: () => String(store.rv()),
+    compact: () => store.compact(),
+    dropWatches: () => {
+      for (const close of [...openWatches]) close();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      kubelet?.stop();
       for (const close of [...openWatches]) close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

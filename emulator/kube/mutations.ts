@@ -1,9 +1,13 @@
 // Scenario helpers for tests and demos: each is an ordinary write through the object API, so it bumps
-// resourceVersions, reaches watchers and re-derives EndpointSlices exactly as an API write would.
-import * as ipaddr from "ipaddr.js";
+// resourceVersions, reaches watchers and re-derives EndpointSlices exactly as an API write would. addPod and
+// movePod are instant (a pod already running); createPod goes the API way (Pending, then the kubelet starts it).
 import { notFound } from "./errors";
-import { nowIso, type ObjectApi } from "./objects";
-import { byResource } from "./resources";
+import type { Ipam } from "./ipam";
+import { type Kubelet, READY_AFTER_ANNOTATION, TERMINATE_AFTER_ANNOTATION } from "./kubelet";
+import type { ObjectApi } from "./objects";
+import { nowIso, setCondition, withReadiness } from "./podstatus";
+import { byApiVersionKind, byResource, storageOf } from "./resources";
+import { type RolloutOptions, type RolloutResult, type RolloutTarget, rollout, waitFor } from "./rollout";
 import type { Store } from "./store";
 import type { Json, KubeObject } from "./types";
 
@@ -28,6 +32,24 @@ export interface AddPodOptions {
   ready?: boolean;
   /** Container ports, e.g. [{name: "http", containerPort: 8080}]. */
   ports?: { name?: string; containerPort: number; protocol?: string }[];
+  /** spec.readinessGates condition types: Ready also needs each of these conditions True. */
+  readinessGates?: string[];
+}
+
+export interface CreatePodOptions {
+  namespace?: string;
+  /** A name, or generateName when it ends in "-". */
+  name: string;
+  /** spec.nodeName: the emulator has no scheduler, so a pod without one stays Pending. */
+  node?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  readinessGates?: string[];
+  /** This pod's containers turn ready this long after it starts (default: the kubelet's readyAfterMs). */
+  readyAfterMs?: number;
+  /** After a graceful delete, this pod is removed this long after (default: the kubelet's terminateAfterMs). */
+  terminateAfterMs?: number;
 }
 
 export interface KubeMutations {
@@ -39,9 +61,29 @@ export interface KubeMutations {
   /** Re-places a pod on another node with a fresh IP from that node's pod CIDR (a rollout in one step). */
   movePod(namespace: string, name: string, toNode: string): KubeObject;
   setPodReady(namespace: string, name: string, ready: boolean): KubeObject;
-  /** Starts a graceful deletion: the pod keeps running with a deletionTimestamp (kubectl shows Terminating). */
-  terminatePod(namespace: string, name: string): KubeObject;
+  /**
+   * Starts a graceful deletion: the pod keeps running with a deletionTimestamp (kubectl shows Terminating) until
+   * deletePod, or until removeAfterMs when given.
+   */
+  terminatePod(namespace: string, name: string, options?: { removeAfterMs?: number }): KubeObject;
+  /** Deletes the pod at once (grace period 0). */
   deletePod(namespace: string, name: string): void;
+  /** Creates a pod the way `kubectl create` does: Pending, then started by the kubelet on its node. */
+  createPod(options: CreatePodOptions): KubeObject;
+  /** Sets one condition of a pod's status (what a controller does for its readiness gate); Ready follows. */
+  setPodCondition(namespace: string, name: string, type: string, status: boolean, reason?: string): KubeObject;
+  /** Replaces every pod a selector (or a Service's selector) picks the way a Deployment rollout does. */
+  rollout(target: RolloutTarget, options?: RolloutOptions): Promise<RolloutResult>;
+  /** Resolves with the object once predicate holds (it gets undefined for an absent object), or rejects. */
+  waitFor(
+    resource: string,
+    name: string,
+    namespace: string | undefined,
+    predicate: (obj: KubeObject | undefined) => boolean,
+    timeoutMs?: number,
+  ): Promise<KubeObject | undefined>;
+  /** Resolves once the kubelet has nothing pending (starts, readiness, terminations). */
+  settled(): Promise<void>;
   /** Creates or replaces any served object. */
   apply(obj: KubeObject): KubeObject;
   remove(apiVersion: string, kind: string, name: string, namespace?: string): void;
@@ -51,72 +93,7 @@ export interface KubeMutations {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
-function withCondition(status: Json, type: string, value: boolean): Json {
-  const conditions = (status.conditions ?? []).filter((c: Json) => c.type !== type);
-  conditions.push({ type, status: value ? "True" : "False", lastTransitionTime: nowIso() });
-  return { ...status, conditions };
-}
-
-function podStatusFor(pod: KubeObject, ready: boolean): Json {
-  let st = withCondition(pod.status ?? {}, "Ready", ready);
-  st = withCondition(st, "ContainersReady", ready);
-  st.containerStatuses = (pod.spec?.containers ?? []).map((c: Json) => {
-    const prev = (pod.status?.containerStatuses ?? []).find((s: Json) => s.name === c.name) ?? {};
-    return {
-      ...prev,
-      name: c.name,
-      image: c.image,
-      ready,
-      started: true,
-      restartCount: prev.restartCount ?? 0,
-      state: prev.state ?? { running: { startedAt: nowIso() } },
-    };
-  });
-  return st;
-}
-
-/** The pod CIDRs a node owns, from spec.podCIDRs, Calico blocks, the CiliumNode or the OVN annotation. */
-export function nodePodCidrs(store: Store, node: KubeObject): string[] {
-  if (node.spec?.podCIDRs?.length) return node.spec.podCIDRs;
-  if (node.spec?.podCIDR) return [node.spec.podCIDR];
-  const name = node.metadata.name;
-  const blocks = store
-    .list("blockaffinities")
-    .filter((b) => b.spec?.node === name && b.spec?.deleted !== "true" && b.spec?.state !== "pendingDeletion")
-    .map((b) => b.spec.cidr as string);
-  if (blocks.length) return blocks;
-  const cn = store.get("ciliumnodes", undefined, name);
-  if (cn?.spec?.ipam?.podCIDRs?.length) return cn.spec.ipam.podCIDRs;
-  const ovn = node.metadata.annotations?.["k8s.ovn.org/node-subnets"];
-  if (ovn) {
-    const d = JSON.parse(ovn).default;
-    return Array.isArray(d) ? d : [d];
-  }
-  return [];
-}
-
-/** The first host address of the CIDR that no pod uses yet, or undefined when it is full. */
-function freeAddress(cidr: string, used: Set<string>): string | undefined {
-  const [addr, bits] = ipaddr.parseCIDR(cidr);
-  const bytes = addr.toByteArray();
-  const hostBits = bytes.length * 8 - bits;
-  // Skip the network address and .1 (the gateway many CNIs take); stop before the broadcast address.
-  const limit = 2 ** Math.min(hostBits, 20) - 1;
-  for (let i = 2; i < limit; i++) {
-    const b = [...bytes];
-    let carry = i;
-    for (let j = b.length - 1; j >= 0 && carry > 0; j--) {
-      const sum = b[j] + (carry & 0xff);
-      b[j] = sum & 0xff;
-      carry = (carry >>> 8) + (sum >> 8);
-    }
-    const ip = ipaddr.fromByteArray(b).toString();
-    if (!used.has(ip)) return ip;
-  }
-  return undefined;
-}
-
-export function createMutations(store: Store, api: ObjectApi): KubeMutations {
+export function createMutations(store: Store, api: ObjectApi, ipam: Ipam, kubelet?: Kubelet): KubeMutations {
   const rt = byResource;
   const mustGet = (resource: string, name: string, namespace?: string) => {
     const o = store.get(resource, namespace, name);
@@ -124,20 +101,8 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
     return clone(o);
   };
   const allocate = (nodeName: string): string[] => {
-    const node = mustGet("nodes", nodeName);
-    const cidrs = nodePodCidrs(store, node);
-    if (cidrs.length === 0) throw new Error(`node ${nodeName} has no pod CIDR to allocate a pod IP from`);
-    const used = new Set<string>();
-    for (const p of store.byIndex("pods", "node", nodeName)) for (const x of p.status?.podIPs ?? []) used.add(x.ip);
-    const out: string[] = [];
-    for (const family of [4, 6]) {
-      const ofFamily = cidrs.filter((c) => (c.includes(":") ? 6 : 4) === family);
-      if (ofFamily.length === 0) continue;
-      const ip = ofFamily.map((c) => freeAddress(c, used)).find((x) => x !== undefined);
-      if (!ip) throw new Error(`node ${nodeName} has no free pod address left in ${ofFamily.join(", ")}`);
-      out.push(ip);
-    }
-    return out;
+    mustGet("nodes", nodeName);
+    return ipam.allocate(nodeName);
   };
   const setStatus = (namespace: string, name: string, status: Json) => {
     const pod = mustGet("pods", name, namespace);
@@ -185,7 +150,7 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
     },
     removeNode(name) {
       for (const p of store.byIndex("pods", "node", name))
-        api.remove(rt("pods"), p.metadata.namespace, p.metadata.name);
+        api.remove(rt("pods"), p.metadata.namespace, p.metadata.name, { gracePeriodSeconds: 0 });
       api.remove(rt("nodes"), undefined, name);
     },
     setNodeReady(name, ready) {
@@ -213,16 +178,21 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
         spec: {
           nodeName: o.node,
           containers: [{ name: "app", image: "nginx:1.27", ports: o.ports ?? [{ name: "http", containerPort: 8080 }] }],
+          ...(o.readinessGates?.length
+            ? { readinessGates: o.readinessGates.map((conditionType) => ({ conditionType })) }
+            : {}),
         },
         status: {
           phase: "Running",
+          qosClass: "BestEffort",
           hostIP: nodeIP(o.node),
           podIP: ips[0],
           podIPs: ips.map((ip) => ({ ip })),
           startTime: nowIso(),
         },
       };
-      pod.status = podStatusFor(pod, o.ready !== false);
+      pod.status = withReadiness(pod, pod.status, o.ready !== false);
+      pod.status.conditions = setCondition(pod.status.conditions, { type: "PodScheduled", status: "True" });
       return api.create(rt("pods"), pod, namespace, { keepStatus: true });
     },
     movePod(namespace, name, toNode) {
@@ -241,17 +211,50 @@ export function createMutations(store: Store, api: ObjectApi): KubeMutations {
     },
     setPodReady(namespace, name, ready) {
       const pod = mustGet("pods", name, namespace);
-      return setStatus(namespace, name, podStatusFor(pod, ready));
+      return setStatus(namespace, name, withReadiness(pod, pod.status ?? {}, ready));
     },
-    terminatePod(namespace, name) {
-      mustGet("pods", name, namespace);
+    terminatePod(namespace, name, options = {}) {
+      const pod = mustGet("pods", name, namespace);
+      kubelet?.overrides.terminate.set(pod.metadata.uid!, options.removeAfterMs ?? Number.POSITIVE_INFINITY);
       return api.remove(rt("pods"), namespace, name, { graceful: true });
     },
     deletePod(namespace, name) {
-      api.remove(rt("pods"), namespace, name);
+      api.remove(rt("pods"), namespace, name, { gracePeriodSeconds: 0 });
     },
-    apply(obj) {
-      const r = byResource(resourceOf(obj));
+    createPod(o) {
+      const annotations: Record<string, string> = { ...o.annotations };
+      if (o.readyAfterMs !== undefined) annotations[READY_AFTER_ANNOTATION] = String(o.readyAfterMs);
+      if (o.terminateAfterMs !== undefined) annotations[TERMINATE_AFTER_ANNOTATION] = String(o.terminateAfterMs);
+      const named = o.name.endsWith("-") ? { generateName: o.name } : { name: o.name };
+      const spec: Json = {
+        containers: [{ name: "app", image: "nginx:1.27", ports: o.ports ?? [{ name: "http", containerPort: 8080 }] }],
+      };
+      if (o.node) spec.nodeName = o.node;
+      if (o.readinessGates?.length) spec.readinessGates = o.readinessGates.map((conditionType) => ({ conditionType }));
+      const metadata = { ...named, labels: o.labels ?? {}, annotations } as KubeObject["metadata"];
+      return api.create(rt("pods"), { apiVersion: "v1", kind: "Pod", metadata, spec }, o.namespace ?? "default");
+    },
+    setPodCondition(namespace, name, type, status, reason) {
+      const pod = mustGet("pods", name, namespace);
+      const conditions = setCondition(pod.status?.conditions ?? [], {
+        type,
+        status: status ? "True" : "False",
+        reason,
+      });
+      return setStatus(namespace, name, { ...pod.status, conditions });
+    },
+    rollout(target, options) {
+      if (!kubelet)
+        return Promise.reject(new Error("rollout needs the emulator's kubelet (started with kubelet: false)"));
+      return rollout({ store, api, kubelet }, target, options);
+    },
+    waitFor: (resource, name, namespace, predicate, timeoutMs) =>
+      waitFor(store, resource, name, namespace, predicate, timeoutMs),
+    settled: () => kubelet?.idle() ?? Promise.resolve(),
+    apply(input) {
+      const served = byApiVersionKind(input.apiVersion, input.kind) ?? byResource(resourceOf(input));
+      const obj = served.view ? served.view.toStored(input) : input;
+      const r = storageOf(served);
       const ns = r.namespaced ? (obj.metadata.namespace ?? "default") : undefined;
       const cur = store.get(r.resource, ns, obj.metadata.name);
       if (!cur) return api.create(r, obj, ns, { keepStatus: true });
@@ -281,6 +284,8 @@ function resourceOf(obj: KubeObject): string {
     EndpointSlice: "endpointslices",
     BlockAffinity: "blockaffinities",
     CiliumNode: "ciliumnodes",
+    Lease: "leases",
+    Event: "events",
   };
   const r = known[obj.kind ?? ""];
   if (!r) throw new Error(`the Kubernetes emulator does not serve kind ${obj.kind}`);

@@ -1,11 +1,14 @@
 // Create, update and delete with the API server's defaulting, validation, optimistic concurrency, /status
-// split and garbage collection, driving the EndpointSlice controller imitation after every pod, service or
-// node change.
+// split, graceful pod deletion and garbage collection, driving the EndpointSlice controller imitation after every
+// pod, service or node change, and then the other controllers (kubelet, NodePortLocal agent) after every write.
 import * as crypto from "node:crypto";
-import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./errors";
-import { byResource, gvString, RESOURCES } from "./resources";
+import { defineServiceIndexes, patchAllocatedValues, prepareService } from "./allocators";
+import { alreadyExists, ApiError, badRequest, conflict, fieldError, invalidFields, notFound } from "./errors";
+import { byResource, gvString, RESOURCES, storageOf } from "./resources";
 import { MANAGED_BY, randomSuffix, SERVICE_NAME_LABEL, type SliceWriter, syncService } from "./slices";
+import { nowIso } from "./podstatus";
 import type { Store } from "./store";
+import { applyDefaults, decode, validate, validateStatus } from "./strategy";
 import type { KubeObject, ResourceType } from "./types";
 
 export interface CreateOptions {
@@ -30,13 +33,21 @@ export interface ObjectApi {
   ): KubeObject;
   /** graceful: mark the object with a deletionTimestamp and keep it, as a pod with a grace period is kept. */
   remove(rt: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject;
-  /** Runs many writes with the controller paused, then derives every service's slices once. */
+  /** Runs many writes with the controllers paused, then derives every service's slices and resyncs once. */
   bulk(fn: () => void): void;
   syncAllServices(): void;
+  /** Registers a controller: told of every write after it is stored, and asked to resync after a bulk load. */
+  addController(c: Controller): void;
+  /** Pods deleted with a grace period stay Terminating until a kubelet removes them (set when one runs). */
+  settings: { gracefulPodDeletion: boolean };
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+export interface Controller {
+  onChange(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void;
+  resync(): void;
+}
+
+export { nowIso };
 const clone = <T>(x: T): T => (x === undefined ? x : JSON.parse(JSON.stringify(x)));
 
 /** Indexes the controller and list paths rely on; registered once per store. */
@@ -45,6 +56,7 @@ export function defineIndexes(store: Store): void {
     Object.entries(p.metadata.labels ?? {}).map(([k, v]) => `${p.metadata.namespace}/${k}=${v}`),
   );
   store.defineIndex("pods", "node", (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
+  defineServiceIndexes(store);
   store.defineIndex("endpointslices", "serviceName", (s) => {
     const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
     return svc ? [svc] : [];
@@ -55,82 +67,12 @@ export function defineIndexes(store: Store): void {
   });
 }
 
-function applyDefaults(rt: ResourceType, obj: KubeObject): void {
-  if (rt.resource === "pods") {
-    obj.spec ??= {};
-    const s = obj.spec;
-    s.restartPolicy ??= "Always";
-    s.dnsPolicy ??= "ClusterFirst";
-    s.schedulerName ??= "default-scheduler";
-    s.terminationGracePeriodSeconds ??= 30;
-    s.serviceAccountName ??= "default";
-    s.enableServiceLinks ??= true;
-    s.securityContext ??= {};
-    s.preemptionPolicy ??= "PreemptLowerPriority";
-    s.priority ??= 0;
-    for (const c of s.containers ?? []) {
-      c.imagePullPolicy ??= /:latest$|^[^:]+$/.test(c.image ?? "") ? "Always" : "IfNotPresent";
-      c.terminationMessagePath ??= "/dev/termination-log";
-      c.terminationMessagePolicy ??= "File";
-      c.resources ??= {};
-      for (const p of c.ports ?? []) p.protocol ??= "TCP";
-    }
-  } else if (rt.resource === "services") {
-    obj.spec ??= {};
-    const s = obj.spec;
-    s.type ??= "ClusterIP";
-    s.sessionAffinity ??= "None";
-    if (s.type !== "ExternalName") {
-      s.ipFamilies ??= [s.clusterIP?.includes(":") ? "IPv6" : "IPv4"];
-      s.ipFamilyPolicy ??= s.ipFamilies.length > 1 ? "PreferDualStack" : "SingleStack";
-      s.internalTrafficPolicy ??= "Cluster";
-      s.clusterIP ??= `10.96.${crypto.randomInt(1, 255)}.${crypto.randomInt(1, 255)}`;
-      s.clusterIPs ??= [s.clusterIP];
-      if (s.type === "NodePort" || s.type === "LoadBalancer") s.externalTrafficPolicy ??= "Cluster";
-    }
-    for (const p of s.ports ?? []) {
-      p.protocol ??= "TCP";
-      p.targetPort ??= p.port;
-      if ((s.type === "NodePort" || s.type === "LoadBalancer") && !p.nodePort)
-        p.nodePort = crypto.randomInt(30000, 32768);
-    }
-  } else if (rt.resource === "namespaces") {
-    obj.metadata.labels = { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name };
-    obj.spec ??= { finalizers: ["kubernetes"] };
-  }
-}
-
-function validate(rt: ResourceType, obj: KubeObject): void {
-  const name = obj.metadata.name;
-  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
-    throw invalid(
-      rt,
-      name,
-      "metadata.name",
-      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-    );
-  }
-  if (rt.resource === "pods" && !(obj.spec?.containers?.length > 0)) {
-    throw invalid(rt, name, "spec.containers", "Required value", "FieldValueRequired");
-  }
-  if (rt.resource === "services" && obj.spec?.type !== "ExternalName" && !(obj.spec?.ports?.length > 0)) {
-    throw invalid(rt, name, "spec.ports", "Required value", "FieldValueRequired");
-  }
-  if (rt.resource === "endpointslices" && !["IPv4", "IPv6", "FQDN"].includes(obj.addressType)) {
-    throw invalid(
-      rt,
-      name,
-      "addressType",
-      `Unsupported value: "${obj.addressType ?? ""}": supported values: "FQDN", "IPv4", "IPv6"`,
-      "FieldValueNotSupported",
-    );
-  }
-}
-
 const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: "" } });
 
 export function createObjectApi(store: Store): ObjectApi {
   let paused = false;
+  const controllers: Controller[] = [];
+  const settings = { gracefulPodDeletion: false };
 
   const writer: SliceWriter = {
     create: (resource, obj) => create(byResource(resource), obj, obj.metadata.namespace, { keepStatus: true }),
@@ -151,6 +93,11 @@ export function createObjectApi(store: Store): ObjectApi {
 
   function reconcile(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void {
     if (paused) return;
+    deriveSlices(rt, before, after);
+    for (const c of controllers) c.onChange(rt, before, after);
+  }
+
+  function deriveSlices(rt: ResourceType, before: KubeObject | undefined, after: KubeObject | undefined): void {
     const obj = (after ?? before)!;
     if (rt.resource === "pods") {
       syncNamespace(obj.metadata.namespace!, (svc) => selects(svc, before) || selects(svc, after));
@@ -173,9 +120,10 @@ export function createObjectApi(store: Store): ObjectApi {
   }
 
   function create(rt: ResourceType, input: KubeObject, namespace?: string, options: CreateOptions = {}): KubeObject {
-    const obj: KubeObject = clone(input);
-    obj.apiVersion = gvString(rt);
-    obj.kind = rt.kind;
+    const stored = storageOf(rt);
+    const obj: KubeObject = decode(rt, clone(input));
+    obj.apiVersion = gvString(stored);
+    obj.kind = stored.kind;
     obj.metadata ??= {} as KubeObject["metadata"];
     const m = obj.metadata;
     if (rt.namespaced) {
@@ -191,8 +139,11 @@ export function createObjectApi(store: Store): ObjectApi {
       }
     } else delete m.namespace;
     if (!m.name && m.generateName) m.name = m.generateName + randomSuffix();
-    if (!m.name)
-      throw invalid(rt, "", "metadata.name", "Required value: name or generateName is required", "FieldValueRequired");
+    if (!m.name) {
+      throw invalidFields(rt, "", [
+        fieldError("Required", "metadata.name", undefined, "name or generateName is required"),
+      ]);
+    }
     validate(rt, obj);
     if (store.get(rt.resource, m.namespace, m.name)) throw alreadyExists(rt, m.name);
     m.uid ??= crypto.randomUUID();
@@ -207,6 +158,7 @@ export function createObjectApi(store: Store): ObjectApi {
     if (rt.resource === "namespaces") obj.status ??= { phase: "Active" };
     if (rt.resource === "services") obj.status ??= { loadBalancer: {} };
     applyDefaults(rt, obj);
+    if (rt.resource === "services") prepareService(store, obj, undefined);
     const out = store.put(rt.resource, obj, "ADDED");
     reconcile(rt, undefined, out);
     return out;
@@ -229,32 +181,38 @@ export function createObjectApi(store: Store): ObjectApi {
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(rt, name);
     }
+    const metadata: KubeObject["metadata"] = {
+      ...obj.metadata,
+      name,
+      uid: cur.metadata.uid,
+      creationTimestamp: cur.metadata.creationTimestamp,
+    };
+    delete metadata.managedFields;
+    if (rt.namespaced) metadata.namespace = cur.metadata.namespace;
+    if (cur.metadata.deletionTimestamp) {
+      metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
+      metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+    } else delete metadata.deletionTimestamp;
     let next: KubeObject;
     if (subresource === "status") {
-      next = { ...cur, status: obj.status };
+      // The status strategies keep everything but status and metadata (a pod's owner references too).
+      if (rt.resource === "pods") metadata.ownerReferences = cur.metadata.ownerReferences;
+      if (metadata.ownerReferences === undefined) delete metadata.ownerReferences;
+      next = { ...cur, metadata, status: obj.status };
+      validateStatus(rt, next);
     } else {
-      next = { ...obj, apiVersion: cur.apiVersion, kind: cur.kind };
-      next.metadata = {
-        ...obj.metadata,
-        name,
-        uid: cur.metadata.uid,
-        creationTimestamp: cur.metadata.creationTimestamp,
-      };
-      delete next.metadata.managedFields;
-      if (rt.namespaced) next.metadata.namespace = cur.metadata.namespace;
-      if (cur.metadata.deletionTimestamp) {
-        next.metadata.deletionTimestamp = cur.metadata.deletionTimestamp;
-        next.metadata.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
-      }
+      next = { ...decode(rt, obj), apiVersion: cur.apiVersion, kind: cur.kind, metadata };
       // Status changes only through /status; "*" (helpers only, never reachable over HTTP) writes both at once.
       if (rt.subresources?.includes("status") && subresource !== "*") next.status = cur.status;
+      if (rt.resource === "services") patchAllocatedValues(next, cur);
       applyDefaults(rt, next);
       if (cur.metadata.generation !== undefined) {
         // Any change outside metadata and status is a new generation.
         const body = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined });
         next.metadata.generation = cur.metadata.generation + (body(cur) !== body(next) ? 1 : 0);
       }
-      validate(rt, next);
+      validate(rt, next, cur);
+      if (rt.resource === "services") prepareService(store, next, cur);
     }
     if (strip(next) === strip(cur)) return cur; // a no-op update keeps the resourceVersion
     const out = store.put(rt.resource, next, "MODIFIED");
@@ -276,15 +234,18 @@ export function createObjectApi(store: Store): ObjectApi {
   ): KubeObject {
     const cur = store.get(rt.resource, rt.namespaced ? namespace : undefined, name);
     if (!cur) throw notFound(rt, name);
-    const grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
-    const keep =
-      (options.graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
-    if (keep && cur.metadata.deletionTimestamp && cur.metadata.finalizers?.length) return cur;
+    let grace = options.gracePeriodSeconds ?? cur.spec?.terminationGracePeriodSeconds ?? 30;
+    // The pod strategy's CheckGracefulDelete: unscheduled and finished pods go at once.
+    if (rt.resource === "pods" && (!cur.spec?.nodeName || ["Failed", "Succeeded"].includes(cur.status?.phase)))
+      grace = 0;
+    const graceful = options.graceful || (rt.resource === "pods" && settings.gracefulPodDeletion);
+    const keep = (graceful && grace > 0) || (cur.metadata.finalizers?.length && options.gracePeriodSeconds !== 0);
+    if (keep && cur.metadata.deletionTimestamp && (cur.metadata.finalizers?.length || graceful)) return cur;
     if (keep && !cur.metadata.deletionTimestamp) {
       // Finalizers, or a pod's grace period, keep the object marked for deletion until it is removed for good.
-      const at = new Date(Date.now() + (options.graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");
+      const at = new Date(Date.now() + (graceful ? grace * 1000 : 0)).toISOString().replace(/\.\d+Z$/, "Z");
       const metadata = { ...cur.metadata, deletionTimestamp: at };
-      if (options.graceful) metadata.deletionGracePeriodSeconds = grace;
+      if (graceful) metadata.deletionGracePeriodSeconds = grace;
       const marked = { ...cur, metadata };
       const out = store.put(rt.resource, marked, "MODIFIED");
       reconcile(rt, cur, out);
@@ -304,6 +265,10 @@ export function createObjectApi(store: Store): ObjectApi {
     create,
     update,
     remove,
+    settings,
+    addController: (c) => {
+      controllers.push(c);
+    },
     bulk(fn) {
       paused = true;
       try {
@@ -312,6 +277,7 @@ export function createObjectApi(store: Store): ObjectApi {
         paused = false;
       }
       this.syncAllServices();
+      for (const c of controllers) c.resync();
     },
     syncAllServices() {
       for (const svc of [...store.list("services")]) syncService(store, writer, svc);

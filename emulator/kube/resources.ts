@@ -1,4 +1,5 @@
 // The types the emulator serves, with the discovery facts a real kube-apiserver (v1.32) reports for them.
+import { eventsV1View } from "./events";
 import type { ResourceType } from "./types";
 
 const CRUD = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -17,6 +18,35 @@ const POD_FIELDS = [
   "status.nominatedNodeName",
 ];
 
+const EVENT_FIELDS = [
+  "metadata.name",
+  "metadata.namespace",
+  "involvedObject.kind",
+  "involvedObject.namespace",
+  "involvedObject.name",
+  "involvedObject.uid",
+  "involvedObject.apiVersion",
+  "involvedObject.resourceVersion",
+  "involvedObject.fieldPath",
+  "reason",
+  "reportingComponent",
+  "source",
+  "type",
+];
+
+/** events.k8s.io/v1 field labels and the core/v1 fields they select on (its AddFieldLabelConversionsForEvent). */
+const EVENTS_V1_ALIASES: Record<string, string> = {
+  "regarding.kind": "involvedObject.kind",
+  "regarding.namespace": "involvedObject.namespace",
+  "regarding.name": "involvedObject.name",
+  "regarding.uid": "involvedObject.uid",
+  "regarding.apiVersion": "involvedObject.apiVersion",
+  "regarding.resourceVersion": "involvedObject.resourceVersion",
+  "regarding.fieldPath": "involvedObject.fieldPath",
+  reportingController: "reportingComponent",
+};
+
+// Group order follows a real server's /apis (events.k8s.io, then coordination.k8s.io, then discovery.k8s.io).
 export const RESOURCES: readonly ResourceType[] = [
   {
     group: "",
@@ -64,7 +94,7 @@ export const RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ["svc"],
     categories: ["all"],
-    fieldSelectors: ["metadata.name", "metadata.namespace"],
+    fieldSelectors: ["metadata.name", "metadata.namespace", "spec.clusterIP", "spec.type"],
     fieldError: "label",
     subresources: ["status"],
   },
@@ -78,6 +108,47 @@ export const RESOURCES: readonly ResourceType[] = [
     shortNames: ["ep"],
     fieldSelectors: ["metadata.name", "metadata.namespace"],
     fieldError: "label",
+  },
+  {
+    group: "",
+    version: "v1",
+    resource: "events",
+    kind: "Event",
+    singular: "event",
+    namespaced: true,
+    shortNames: ["ev"],
+    fieldSelectors: EVENT_FIELDS,
+    fieldError: "label",
+  },
+  {
+    group: "events.k8s.io",
+    version: "v1",
+    resource: "events",
+    kind: "Event",
+    singular: "event",
+    namespaced: true,
+    shortNames: ["ev"],
+    fieldSelectors: [
+      "metadata.name",
+      "metadata.namespace",
+      "reason",
+      "source",
+      "type",
+      ...Object.keys(EVENTS_V1_ALIASES),
+    ],
+    fieldAliases: EVENTS_V1_ALIASES,
+    fieldError: "label",
+    view: eventsV1View,
+  },
+  {
+    group: "coordination.k8s.io",
+    version: "v1",
+    resource: "leases",
+    kind: "Lease",
+    singular: "lease",
+    namespaced: true,
+    fieldSelectors: ["metadata.name", "metadata.namespace"],
+    fieldError: "known",
   },
   {
     group: "discovery.k8s.io",
@@ -130,6 +201,11 @@ export function groupResource(r: ResourceType): string {
   return r.group ? `${r.resource}.${r.group}` : r.resource;
 }
 
+/** The type whose storage holds this type's objects: itself, or core/v1 Events for events.k8s.io/v1. */
+export function storageOf(r: ResourceType): ResourceType {
+  return r.view ? RESOURCES.find((x) => x.resource === r.resource && !x.view && x.kind === r.kind)! : r;
+}
+
 export function byApiVersionKind(apiVersion: string | undefined, kind: string | undefined): ResourceType | undefined {
   return RESOURCES.find((r) => gvString(r) === apiVersion && r.kind === kind);
 }
@@ -138,8 +214,9 @@ export function byPath(group: string, version: string, resource: string): Resour
   return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
 }
 
+/** The storage type of a resource name (core/v1 for "events"). */
 export function byResource(resource: string): ResourceType {
-  const r = RESOURCES.find((x) => x.resource === resource);
+  const r = RESOURCES.find((x) => x.resource === resource && !x.view);
   if (!r) throw new Error(`the Kubernetes emulator does not serve ${resource}`);
   return r;
 }

@@ -179,6 +179,8 @@ function fieldValue(rt: ResourceType, obj: KubeObject, field: string): string | 
     return (obj.status?.podIPs ?? []).map((x: { ip: string }) => x.ip);
   if (rt.resource === "nodes" && field === "spec.unschedulable") return obj.spec?.unschedulable ? "true" : "false";
   if (rt.resource === "namespaces" && field === "status.phase") return obj.status?.phase ?? "Active";
+  // The event registry's "source" is the old source.component, or the newer reportingComponent.
+  if (rt.resource === "events" && field === "source") return obj.source?.component || obj.reportingComponent || "";
   const v = pathValue(obj, field);
   return v == null ? "" : String(v);
 }
@@ -197,6 +199,7 @@ export function compileFieldSelector(rt: ResourceType, selector: string | null |
       }
       throw badRequest(`field label not supported: ${t.field}`);
     }
+    t.field = rt.fieldAliases?.[t.field] ?? t.field;
   }
   const m: FieldMatcher = (obj) =>
     terms.every((t) => {

@@ -2,15 +2,16 @@
 // every served type (get, list, watch, create, update, patch, delete, deletecollection, /status), Table output
 // and Status errors. Every request is appended to the request log.
 import type * as http from "node:http";
-import * as YAML from "yaml";
 import { discoveryDocument, openapiDocument, SERVER_VERSION } from "./discovery";
-import { ApiError, badRequest, methodNotAllowed, notFound, notFoundPath, statusBody } from "./errors";
+import { ApiError, methodNotAllowed, notFound, notFoundPath, statusBody, undecodable } from "./errors";
 import { delay, injectFault, type KubeFaults, takeExpireContinue } from "./faults";
+import { parseBody, type Route, readBody, route, send } from "./http";
 import { createPaginator, listBody, listObjects } from "./list";
 import type { ObjectApi } from "./objects";
+import { queryFlag, wantsPretty } from "./params";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch";
-import { byPath } from "./resources";
 import type { Store } from "./store";
+import { DecodeError } from "./times";
 import { type IncludeObject, toTable } from "./tables";
 import type { Json, KubeObject, ResourceType } from "./types";
 import { serveWatch } from "./watch";
@@ -38,59 +39,14 @@ export interface ServerContext {
 }
 
 const MAX_LOG = 100_000;
-const PUBLIC_PATHS = new Set(["/version", "/healthz", "/livez", "/readyz"]);
+const VERSION_PATHS = new Set(["/version", "/version/"]);
+const PUBLIC_PATHS = new Set([...VERSION_PATHS, "/healthz", "/livez", "/readyz"]);
 
-interface Route {
-  rt: ResourceType;
-  ns?: string;
-  name?: string;
-  sub?: string;
-}
-
-/** Parses /api/v1/... and /apis/<group>/<version>/... into a resource, namespace, name and subresource. */
-function route(pathname: string): Route | undefined {
-  let group = "";
-  let version: string;
-  let rest: string;
-  const core = pathname.match(/^\/api\/(v1)\/(.+)$/);
-  if (core) [, version, rest] = core;
-  else {
-    const m = pathname.match(/^\/apis\/([^/]+)\/([^/]+)\/(.+)$/);
-    if (!m) return undefined;
-    [, group, version, rest] = m;
-  }
-  const segs = rest.split("/").filter(Boolean).map(decodeURIComponent);
-  if (segs[0] === "namespaces" && segs.length >= 3) {
-    const rt = byPath(group, version, segs[2]);
-    if (rt?.namespaced && segs.length <= 5) return { rt, ns: segs[1], name: segs[3], sub: segs[4] };
-  }
-  const rt = byPath(group, version, segs[0]);
-  if (!rt || segs.length > 3) return undefined;
-  // A namespaced type has no cluster-wide object paths, only the all-namespaces list.
-  if (rt.namespaced && segs.length > 1) return undefined;
-  return { rt, name: segs[1], sub: segs[2] };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function parseBody(text: string, contentType: string): Json {
-  if (!text) return {};
-  try {
-    return /yaml/.test(contentType) ? YAML.parse(text) : JSON.parse(text);
-  } catch (e) {
-    throw badRequest(`error decoding body: ${(e as Error).message}`);
-  }
-}
+const isWatch = (method: string, r: Route | undefined, q: URLSearchParams) =>
+  method === "GET" && !r?.name && queryFlag(q, "watch");
 
 const verbOf = (method: string, r: Route | undefined, q: URLSearchParams): string => {
-  if (method === "GET") return q.get("watch") === "true" || q.get("watch") === "1" ? "watch" : r?.name ? "get" : "list";
+  if (method === "GET") return isWatch(method, r, q) ? "watch" : r?.name ? "get" : "list";
   if (method === "POST") return "create";
   if (method === "PUT") return "update";
   if (method === "PATCH") return "patch";
@@ -121,18 +77,6 @@ function patchObject(rt: ResourceType, cur: KubeObject, contentType: string, pat
   );
 }
 
-function send(res: http.ServerResponse, code: number, body: Json, headers: Record<string, string> = {}): number {
-  const data = JSON.stringify(body);
-  res.writeHead(code, {
-    "Content-Type": "application/json",
-    "Cache-Control": "no-cache, private",
-    "Content-Length": Buffer.byteLength(data),
-    ...headers,
-  });
-  res.end(data);
-  return Buffer.byteLength(data);
-}
-
 export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const pager = createPaginator();
   return (req, res) => {
@@ -145,11 +89,16 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
     const method = req.method ?? "GET";
     const accept = req.headers.accept ?? "";
     const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim();
+    const pretty = wantsPretty(q, req.headers["user-agent"]);
     const entry: RequestLogEntry = { method, path: url.pathname, query: url.search, status: 0, bytes: 0, accept };
     if (contentType) entry.contentType = contentType;
     if (ctx.requestLog.length >= MAX_LOG) ctx.requestLog.splice(0, MAX_LOG / 10);
     ctx.requestLog.push(entry);
     const r = route(url.pathname);
+    const reply = (code: number, body: Json) => {
+      entry.bytes = send(res, code, body, {}, pretty);
+      entry.status = code;
+    };
     try {
       await delay(ctx.faults, url.pathname);
       if (!PUBLIC_PATHS.has(url.pathname) && req.headers.authorization !== `Bearer ${ctx.token}`) {
@@ -162,11 +111,7 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
         group: r?.rt.group || undefined,
         namespace: r?.ns,
       });
-      if (method === "GET" && url.pathname === "/version") {
-        entry.bytes = send(res, 200, SERVER_VERSION);
-        entry.status = 200;
-        return;
-      }
+      if (method === "GET" && VERSION_PATHS.has(url.pathname)) return reply(200, SERVER_VERSION);
       if (method === "GET" && PUBLIC_PATHS.has(url.pathname)) {
         res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
         res.end("ok");
@@ -176,23 +121,14 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
       }
       if (method === "GET") {
         const doc = discoveryDocument(url.pathname, ctx.hostPort());
-        if (doc) {
-          entry.bytes = send(res, 200, doc);
-          entry.status = 200;
-          return;
-        }
-        if (url.pathname.startsWith("/openapi/v3")) {
-          entry.bytes = send(res, 200, openapiDocument(url.pathname));
-          entry.status = 200;
-          return;
-        }
+        if (doc) return reply(200, doc);
+        if (url.pathname.startsWith("/openapi/v3")) return reply(200, openapiDocument(url.pathname));
       }
       if (!r) throw notFoundPath();
       if (r.sub && !r.rt.subresources?.includes(r.sub)) throw notFoundPath();
       const { code, body } = await serve(r, req, res, q, method, accept, contentType, entry);
       if (code === 0) return; // a watch answered on its own
-      entry.bytes = send(res, code, body);
-      entry.status = code;
+      reply(code, body);
     } catch (err) {
       const e =
         err instanceof ApiError
@@ -200,7 +136,7 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
           : new ApiError(500, "InternalError", `Internal error occurred: ${(err as Error).message}`);
       entry.status = e.code;
       if (!res.headersSent)
-        entry.bytes = send(res, e.code, statusBody(e.code, e.reason, e.message, e.details), e.headers);
+        entry.bytes = send(res, e.code, statusBody(e.code, e.reason, e.message, e.details), e.headers, pretty);
       else res.end();
     }
   }
@@ -219,9 +155,18 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
     const table = /as=Table/.test(accept);
     const includeObject = (q.get("includeObject") ?? "Metadata") as IncludeObject;
     const { store, api } = ctx;
+    // A type served over another's storage converts on the way in and out (events.k8s.io/v1 over core/v1).
+    const out = (o: KubeObject): Json => (rt.view ? rt.view.fromStored(o) : o);
+    const into = (o: Json): KubeObject => {
+      try {
+        return rt.view ? rt.view.toStored(o) : o;
+      } catch (e) {
+        throw e instanceof DecodeError ? undecodable(rt, e.message) : e;
+      }
+    };
     switch (method) {
       case "GET": {
-        if (q.get("watch") === "true" || q.get("watch") === "1") {
+        if (isWatch(method, r, q)) {
           entry.watch = true;
           entry.status = 200;
           serveWatch(store, rt, ns, q, req, res, {
@@ -240,25 +185,29 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
           if (!obj) throw notFound(rt, name);
           return {
             code: 200,
-            body: table ? toTable(rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObject) : obj,
+            body: table
+              ? toTable(rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, includeObject)
+              : out(obj),
           };
         }
         const result = listObjects(store, pager, rt, ns, q, () => takeExpireContinue(ctx.faults, req.url ?? ""));
         return {
           code: 200,
-          body: table ? toTable(rt, result.items, result.metadata, includeObject) : listBody(rt, result),
+          body: table
+            ? toTable(rt, result.items, result.metadata, includeObject)
+            : listBody(rt, { ...result, items: result.items.map(out) }),
         };
       }
       case "POST": {
         if (name) throw methodNotAllowed();
         const obj = parseBody(await readBody(req), contentType);
-        if (q.get("dryRun") === "All") return { code: 201, body: obj };
-        return { code: 201, body: api.create(rt, obj, ns) };
+        if (q.getAll("dryRun").includes("All")) return { code: 201, body: obj };
+        return { code: 201, body: out(api.create(rt, into(obj), ns)) };
       }
       case "PUT": {
         if (!name) throw methodNotAllowed();
         const obj = parseBody(await readBody(req), contentType);
-        return { code: 200, body: api.update(rt, ns, name, obj, sub) };
+        return { code: 200, body: out(api.update(rt, ns, name, into(obj), sub)) };
       }
       case "PATCH": {
         if (!name) throw methodNotAllowed();
@@ -266,21 +215,22 @@ export function createHandler(ctx: ServerContext): (req: http.IncomingMessage, r
         const cur = store.get(rt.resource, ns, name);
         if (!cur) {
           if (contentType !== "application/apply-patch+yaml") throw notFound(rt, name);
-          return { code: 201, body: api.create(rt, { ...patch, metadata: { ...patch.metadata, name } }, ns) };
+          const created = api.create(rt, into({ ...patch, metadata: { ...patch.metadata, name } }), ns);
+          return { code: 201, body: out(created) };
         }
-        const next = patchObject(rt, cur, contentType, patch);
+        const next = into(patchObject(rt, out(cur), contentType, patch));
         if (next?.metadata) delete next.metadata.resourceVersion;
-        if (q.get("dryRun") === "All") return { code: 200, body: next };
-        return { code: 200, body: api.update(rt, ns, name, next, sub) };
+        if (q.getAll("dryRun").includes("All")) return { code: 200, body: out(next) };
+        return { code: 200, body: out(api.update(rt, ns, name, next, sub)) };
       }
       case "DELETE": {
         const text = await readBody(req);
         const options = text ? parseBody(text, contentType) : {};
         if (q.get("gracePeriodSeconds")) options.gracePeriodSeconds = Number(q.get("gracePeriodSeconds"));
-        if (name) return { code: 200, body: api.remove(rt, ns, name, options) };
+        if (name) return { code: 200, body: out(api.remove(rt, ns, name, options)) };
         const all = listObjects(store, pager, rt, ns, q, () => false);
         const items = all.items.map((x) => api.remove(rt, x.metadata.namespace, x.metadata.name, options));
-        return { code: 200, body: listBody(rt, { items, metadata: all.metadata }) };
+        return { code: 200, body: listBody(rt, { items: items.map(out), metadata: all.metadata }) };
       }
       default:
         throw methodNotAllowed();

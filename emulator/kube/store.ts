@@ -33,6 +33,10 @@ export interface Store {
   defineIndex(resource: string, name: string, fn: IndexFn): void;
   /** Events with rv greater than since, or undefined when since is older than the log. */
   eventsSince(since: number): StoreEvent[] | undefined;
+  /** The oldest resourceVersion a watch can still start from. */
+  oldestWatchable(): number;
+  /** Drops the event log, as etcd compaction does: a watch from any earlier resourceVersion gets 410 Gone. */
+  compact(): void;
   subscribe(listener: (ev: StoreEvent) => void): () => void;
   count(resource: string): number;
 }
@@ -161,6 +165,10 @@ export function createStore(): Store {
         else hi = mid;
       }
       return events.slice(lo);
+    },
+    oldestWatchable: () => (events.length ? events[0].rv - 1 : rv),
+    compact() {
+      events.length = 0;
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -198,6 +198,57 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col("Status"), AGE],
     cells: (ns, now) => [ns.metadata.name, ns.status?.phase ?? "Active", age(ns, now)],
   },
+  leases: {
+    columns: [
+      NAME,
+      { ...col("Holder"), description: "holderIdentity contains the identity of the holder of a current lease." },
+      AGE,
+    ],
+    cells: (l, now) => [l.metadata.name, l.spec?.holderIdentity ?? "", age(l, now)],
+  },
+  // Events print from the core/v1 form (the storage of both event APIs), as printEvent does with Wide set.
+  events: {
+    columns: [
+      col("Last Seen"),
+      col("Type"),
+      col("Reason"),
+      col("Object"),
+      col("Subobject", 1),
+      col("Source", 1),
+      col("Message"),
+      col("First Seen", 1),
+      col("Count", 1),
+      { ...NAME, priority: 1 },
+    ],
+    cells(e, now) {
+      const since = (ts: string | null | undefined) => (ts ? humanDuration(now - Date.parse(ts)) : "<unknown>");
+      const first = e.firstTimestamp ? since(e.firstTimestamp) : since(e.eventTime);
+      let last = e.lastTimestamp ? since(e.lastTimestamp) : first;
+      let count: number = e.count ?? 0;
+      if (e.series) {
+        last = since(e.series.lastObservedTime);
+        count = e.series.count;
+      } else if (count === 0) count = 1;
+      const io = e.involvedObject ?? {};
+      const target = io.name
+        ? `${String(io.kind ?? "").toLowerCase()}/${io.name}`
+        : String(io.kind ?? "").toLowerCase();
+      const component = e.source?.component || e.reportingComponent || "";
+      const instance = e.source?.host || e.reportingInstance || "";
+      return [
+        last,
+        e.type ?? "",
+        e.reason ?? "",
+        target,
+        io.fieldPath ?? "",
+        instance ? `${component}, ${instance}` : component,
+        String(e.message ?? "").trim(),
+        first,
+        count,
+        e.metadata.name,
+      ];
+    },
+  },
 };
 
 /** Evaluates the small JSONPath subset CRD columns use here: a.b[type="X"].c */
@@ -240,7 +291,7 @@ export function toTable(
     columnDefinitions: withColumns ? pr.columns : null,
     rows: objs.map((o) => {
       const row: Json = { cells: pr.cells(o, now) };
-      if (includeObject === "Object") row.object = o;
+      if (includeObject === "Object") row.object = rt.view ? rt.view.fromStored(o) : o;
       else if (includeObject === "Metadata") {
         row.object = { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata };
       }

@@ -33,6 +33,12 @@ export interface CrdColumn {
   jsonPath: string;
 }
 
+/** A second API over the same storage (events.k8s.io/v1 over core/v1 Events): objects convert on the way in and out. */
+export interface ResourceView {
+  toStored(obj: Json): KubeObject;
+  fromStored(obj: KubeObject): Json;
+}
+
 export interface ResourceType {
   group: string;
   version: string;
@@ -50,4 +56,8 @@ export interface ResourceType {
   /** Served as a custom resource: list items keep apiVersion/kind, Table columns come from crdColumns. */
   crd?: boolean;
   crdColumns?: CrdColumn[];
+  /** Served over another type's storage, converted by the view. */
+  view?: ResourceView;
+  /** Field selector labels the type's conversion function rewrites to the stored object's fields. */
+  fieldAliases?: Record<string, string>;
 }

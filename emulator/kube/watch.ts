@@ -3,6 +3,7 @@
 // end after timeoutSeconds. Objects that stop (or start) matching the selectors leave (or enter) as DELETED (ADDED).
 import type * as http from "node:http";
 import { statusBody } from "./errors";
+import { queryFlag } from "./params";
 import { gvString } from "./resources";
 import { compileFieldSelector, matchesLabels, parseLabelSelector } from "./selectors";
 import type { Store, StoreEvent } from "./store";
@@ -46,11 +47,12 @@ export function serveWatch(
     if (opts.table && type !== "BOOKMARK" && type !== "ERROR") {
       object = toTable(rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, opts.includeObject, first);
       first = false;
-    }
+    } else if (rt.view && type !== "BOOKMARK" && type !== "ERROR") object = rt.view.fromStored(obj);
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const deliver = (ev: StoreEvent) => {
-    if (ev.resource !== rt.resource) return;
+    // A watch from a resourceVersion the store has not reached yet starts once it has (the watch cache's rule).
+    if (ev.resource !== rt.resource || (since !== undefined && ev.rv <= since)) return;
     const now = matches(ev.object);
     const before = ev.type === "MODIFIED" ? matches(ev.previous) : now;
     if (ev.type === "MODIFIED" && before && !now) send("DELETED", ev.object);
@@ -62,8 +64,7 @@ export function serveWatch(
   if (since !== undefined) {
     backlog = store.eventsSince(since);
     if (!backlog) {
-      const oldest = store.rv() - 1;
-      send("ERROR", statusBody(410, "Expired", `too old resource version: ${since} (${oldest})`));
+      send("ERROR", statusBody(410, "Expired", `too old resource version: ${since} (${store.oldestWatchable()})`));
       res.end();
       return;
     }
@@ -72,18 +73,17 @@ export function serveWatch(
   else for (const o of store.list(rt.resource, ns)) if (matches(o)) send("ADDED", o);
 
   const unsubscribe = store.subscribe(deliver);
-  const bookmarks =
-    q.get("allowWatchBookmarks") === "true"
-      ? setInterval(
-          () =>
-            send("BOOKMARK", {
-              kind: rt.kind,
-              apiVersion: gvString(rt),
-              metadata: { resourceVersion: String(store.rv()) },
-            }),
-          opts.bookmarkIntervalMs,
-        )
-      : undefined;
+  const bookmarks = queryFlag(q, "allowWatchBookmarks")
+    ? setInterval(
+        () =>
+          send("BOOKMARK", {
+            kind: rt.kind,
+            apiVersion: gvString(rt),
+            metadata: { resourceVersion: String(store.rv()) },
+          }),
+        opts.bookmarkIntervalMs,
+      )
+    : undefined;
   const timeoutSeconds = Number(q.get("timeoutSeconds") ?? 1800);
   let untrack = () => {};
   const close = () => {

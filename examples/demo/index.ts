@@ -5,7 +5,7 @@
 // every way out, Ctrl-C included.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startAviEmulator } from "../../emulator/avi";
+import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
 import { DEFAULTS } from "../clusterip/program";
 import { addForeignRoute, FOREIGN_ROUTE, learnNames, podPlacement } from "./cluster";
@@ -111,6 +111,9 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   cleanup.add(() => kube.stop());
   say(`  Avi Controller emulator: ${avi.url}`);
   say(
+    `  live view (the controller's page): ${avi.ui} (log in as ${avi.username}${opts.keep ? "" : "; --keep prints the password and keeps it up"})`,
+  );
+  say(
     `  Kubernetes API emulator: ${kube.url} (nodes ${kube
       .list("nodes")
       .map((n) => n.metadata?.name)
@@ -188,6 +191,8 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
     }),
   );
 
+  if (opts.keep) return keepRunning(avi);
+
   heading(6, "destroy");
   say(`  before: ${countsLine(moved, cluster)}`);
   await engine.destroy();
@@ -208,6 +213,16 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
     const rel = path.relative(process.cwd(), f);
     say(`  ${rel.startsWith("..") ? f : rel}`);
   }
+}
+
+/** --keep: the stack stays on the emulators (no destroy) until Ctrl-C, whose handler stops everything. */
+function keepRunning(avi: AviEmulator): Promise<never> {
+  say("\n== Kept running (--keep): no destroy; the emulators stay up until Ctrl-C");
+  say(`  live view: ${avi.ui}`);
+  say(`  log in as ${avi.username} with password ${avi.password} (this emulator's own, made at its start)`);
+  if (avi.caFile)
+    say(`  its certificate is signed by the emulator's CA (${avi.caFile}): accept it in the browser once`);
+  return new Promise<never>(() => undefined);
 }
 
 async function main(): Promise<number> {

@@ -1,5 +1,5 @@
-// The demo's command line: `npm run demo -- [--engine auto|cli|harness] [--out DIR]`, or the same through the
-// environment (AVI_K8S_DEMO_ENGINE, AVI_K8S_DEMO_OUT).
+// The demo's command line: `npm run demo -- [--engine auto|cli|harness] [--out DIR] [--keep]`, or the same through
+// the environment (AVI_K8S_DEMO_ENGINE, AVI_K8S_DEMO_OUT, AVI_K8S_DEMO_KEEP=1).
 import * as path from "node:path";
 import type { EngineChoice } from "./detect";
 
@@ -8,17 +8,22 @@ export interface DemoOptions {
   engine: EngineChoice;
   /** Where the topology picture is written. */
   outDir: string;
+  /** Stop before destroy and keep the emulators up (live view) until Ctrl-C. */
+  keep?: boolean;
 }
 
-export const USAGE = `usage: npm run demo -- [--engine auto|cli|harness] [--out DIR]
+export const USAGE = `usage: npm run demo -- [--engine auto|cli|harness] [--out DIR] [--keep]
   --engine  auto (default): a Pulumi CLI on PATH, else the engine-protocol harness (no network beyond 127.0.0.1)
             cli: require a Pulumi CLI; without one on PATH, fetch it with \`npx pulumi@3\` (needs internet access)
             harness: never look for one
-  --out     where demo-topology.mmd and .svg are written (default ./demo-output)`;
+  --out     where demo-topology.mmd and .svg are written (default ./demo-output)
+  --keep    stop before destroy and keep the emulators running, so the controller's live view (its URL is
+            printed) keeps showing the stack; Ctrl-C stops everything`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, cwd: string): DemoOptions {
   let engine = (env.AVI_K8S_DEMO_ENGINE ?? "auto") as string;
   let out = env.AVI_K8S_DEMO_OUT ?? "demo-output";
+  let keep = env.AVI_K8S_DEMO_KEEP === "1" || env.AVI_K8S_DEMO_KEEP === "true";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -31,10 +36,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, cwd: string
     else if (a?.startsWith("--engine=")) engine = a.slice("--engine=".length);
     else if (a === "--out") out = value();
     else if (a?.startsWith("--out=")) out = a.slice("--out=".length);
+    else if (a === "--keep") keep = true;
     else throw new Error(`Unknown argument '${a}'.\n${USAGE}`);
   }
   if (engine !== "auto" && engine !== "cli" && engine !== "harness") {
     throw new Error(`--engine must be auto, cli or harness, not '${engine}'.\n${USAGE}`);
   }
-  return { engine, outDir: path.resolve(cwd, out) };
+  return { engine, outDir: path.resolve(cwd, out), ...(keep ? { keep } : {}) };
 }

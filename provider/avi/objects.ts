@@ -126,6 +126,16 @@ export function buildPool(spec: VirtualServiceSpec, pool: VirtualServiceSpec["po
   return out;
 }
 
+/**
+ * The controller's ServiceProtocol enum names the proxy type, not just the protocol (there is no plain
+ * PROTOCOL_TYPE_UDP): these match the default network profile of each protocol.
+ */
+const SERVICE_PROTOCOL: Record<Protocol, string> = {
+  TCP: "PROTOCOL_TYPE_TCP_PROXY",
+  UDP: "PROTOCOL_TYPE_UDP_FAST_PATH",
+  SCTP: "PROTOCOL_TYPE_SCTP_PROXY",
+};
+
 export function networkProfileFor(spec: VirtualServiceSpec): string {
   return spec.networkProfile ?? NETWORK_PROFILE[spec.ports[0]?.protocol ?? "TCP"];
 }
@@ -161,7 +171,7 @@ export function buildVirtualService(
     out.service_pool_select = poolUuids.map((p) => ({
       service_port: p.port,
       service_pool_ref: uuidRef("pool", p.uuid),
-      service_protocol: p.protocol === "UDP" ? "PROTOCOL_TYPE_UDP" : "PROTOCOL_TYPE_TCP_PROXY",
+      service_protocol: SERVICE_PROTOCOL[p.protocol],
     }));
   }
   if (spec.seGroup) out.se_group_ref = nameRef("serviceenginegroup", spec.seGroup);

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Report, Row } from "../../bench/types";
+import { findChromium } from "../support/chromium";
 
 const BENCH = path.resolve(__dirname, "../../bench/index.js");
 
@@ -119,5 +120,22 @@ describe("bench --quick", function () {
       assert.ok(t.kind === "count" || t.kind === "timing", `${t.name}: kind ${t.kind}`);
       assert.ok(out.stdout.includes(`${t.pass ? "PASS" : "FAIL"}  ${t.name}`), t.name);
     }
+  });
+
+  it("opens the live view at size in headless Chromium and prints the time to first paint", () => {
+    const lv = report.liveView;
+    assert.ok(lv, "the report has a live view entry");
+    if ("skipped" in lv) {
+      assert.equal(findChromium().ok, false, "skipped only without a browser");
+      assert.match(out.stdout, /^live view: SKIPPED \(no browser\): /m);
+      return;
+    }
+    assert.deepEqual([lv.servers, lv.routes, lv.virtualServices], [40, 100, 3]);
+    assert.ok(lv.firstContentfulPaintMs > 0 && lv.dataPaintedMs > 0, JSON.stringify(lv));
+    assert.ok(lv.stateBytes > 0 && lv.domElements > 0 && lv.writeShownMs > 0);
+    assert.match(
+      out.stdout,
+      /^live view at 40 servers \/ 100 routes \/ 3 virtual services: first contentful paint \d+ ms/m,
+    );
   });
 });

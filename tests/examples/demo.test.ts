@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -72,6 +73,33 @@ function refused(url: string): Promise<boolean> {
     });
     s.once("error", () => resolve(true));
   });
+}
+
+/** Logs in to the kept controller as a browser would and reads the live view's state. */
+async function liveState(k: { ui: string; username: string; password: string; ca: string }) {
+  const ca = fs.readFileSync(k.ca, "utf8");
+  const call = (method: string, p: string, body?: string, cookie?: string) =>
+    new Promise<{ status: number; cookies: string[]; text: string }>((resolve, reject) => {
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      if (cookie) headers.Cookie = cookie;
+      const req = https.request(new URL(p, k.ui), { method, headers, ca, agent: false }, (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, cookies: res.headers["set-cookie"] ?? [], text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const page = await call("GET", "/");
+  assert.equal(page.status, 200);
+  const login = await call("POST", "/login", JSON.stringify({ username: k.username, password: k.password }));
+  assert.equal(login.status, 200, login.text);
+  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
+  const state = await call("GET", "/ui/api/state", undefined, cookie);
+  assert.equal(state.status, 200, state.text);
+  return JSON.parse(state.text);
 }
 
 /** What the demo started: the emulators' URLs and the provider host's process id. */
@@ -202,6 +230,36 @@ process.stdout.write = (chunk, ...rest) => {
     assert.match(run.stderr, /demo failed: injected crash/);
     const { urls, hostPid } = started(run.stdout);
     assert.ok(hostPid > 0);
+    assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
+    for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
+  });
+
+  it("--keep prints the live view's address and keeps it showing the stack until Ctrl-C", async () => {
+    let kept: { ui: string; username: string; password: string; ca: string } | undefined;
+    let state: { virtualServices: { name: string }[]; pools: { servers: unknown[] }[] } | undefined;
+    let failure: unknown;
+    const run = await runDemo(["--engine", "harness", "--out", out, "--keep"], (text, send) => {
+      const m = /live view: (\S+)\n\s+log in as (\S+) with password (\S+) .*\n.*CA \(([^)]+)\)/.exec(text);
+      if (!m || kept) return;
+      kept = { ui: m[1] as string, username: m[2] as string, password: m[3] as string, ca: m[4] as string };
+      liveState(kept)
+        .then(
+          (s) => {
+            state = s;
+          },
+          (e) => {
+            failure = e;
+          },
+        )
+        .finally(() => send("SIGINT"));
+    });
+    assert.ok(kept, `no live view address printed:\n${run.stdout}\n${run.stderr}`);
+    assert.equal(failure, undefined, String(failure));
+    assert.equal(state?.virtualServices.length, 1, "the stack is still there: no destroy with --keep");
+    assert.equal(state?.pools[0]?.servers.length, 4);
+    assert.doesNotMatch(run.stdout, /== 6\. destroy/);
+    assert.equal(run.code, 130, `${run.stdout}\n${run.stderr}`);
+    const { urls, hostPid } = started(run.stdout);
     assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");
     for (const url of urls) assert.equal(await refused(url), true, `${url} is closed`);
   });

@@ -26,6 +26,8 @@ interface Manifest {
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Manifest;
 /** The folders whose compiled output is published (emulator/engine, the test harness, is not). */
 const PUBLISHED = ["sdk", "provider", "cli", "emulator/avi", "emulator/common", "emulator/kube"];
+/** Files read at run time, shipped as they are: the Kubernetes fixtures and the Avi emulator's live-view page. */
+const DATA = ["emulator/kube/fixtures", "emulator/avi/ui"];
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -45,9 +47,9 @@ function packageOf(spec: string): string | undefined {
 function specifiers(text: string): string[] {
   const found = [
     ...text.matchAll(/(?<![.\w])require\(\s*"([^"]+)"\s*\)/g),
-    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gm),
+    ...text.matchAll(/^\s*(?:import|export)\s+[\w*{}\s,$]*?\sfrom\s+"([^"]+)"/gm),
     ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
-    ...text.matchAll(/\bimport\s+"([^"]+)"/g),
+    ...text.matchAll(/^\s*import\s+"([^"]+)"/gm),
   ];
   return found.map((m) => m[1] as string);
 }
@@ -66,11 +68,11 @@ describe("the published package (npm pack)", function () {
       .sort();
   });
 
-  it("holds exactly the compiled SDK, provider, CLI and emulators, the fixtures, README and package.json", () => {
+  it("holds exactly the compiled SDK, provider, CLI and emulators, their data files, README and package.json", () => {
     const expected = new Set(["README.md", "package.json"]);
     for (const dir of PUBLISHED) {
       for (const src of walk(path.join(ROOT, dir))) {
-        if (src.includes(`${path.sep}fixtures${path.sep}`)) {
+        if (DATA.some((d) => src.startsWith(path.join(ROOT, d) + path.sep))) {
           expected.add(path.relative(ROOT, src));
           continue;
         }

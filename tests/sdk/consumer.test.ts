@@ -2,7 +2,7 @@
 // @pulumi/pulumi version tested here, capture the serialized providers there under mocks, and run them through
 // that project's own dynamic-provider host (cwd = the project, as the engine starts it) against both emulators.
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -112,5 +112,35 @@ describe("the packed package, installed with npm into a fresh project", function
     await host.delete({ ...routes, id: rcreated.id, properties: rcreated.properties });
     assert.deepEqual(lab.avi.objects("virtualservice"), []);
     assert.deepEqual(controllerRoutes(lab), []);
+  });
+
+  it("its `avi-k8s emulate avi` serves the live view from the installed files (not compiled by tsc)", async () => {
+    const cli = path.join(project, "node_modules/pulumi-avi-k8s/dist/cli/index.js");
+    const child = spawn(process.execPath, [cli, "emulate", "avi", "--http"], {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const nl = out.indexOf("\n");
+          if (nl >= 0) resolve(out.slice(0, nl));
+        });
+        child.on("exit", (code) => reject(new Error(`avi-k8s emulate exited ${code}`)));
+      });
+      const ready = JSON.parse(line) as { url: string; ui: string };
+      assert.equal(ready.ui, `${ready.url}/`);
+      const page = await fetch(ready.ui);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /id="login-form"/);
+      for (const file of ["app.mjs", "topology.mjs", "vlist.mjs", "style.css"]) {
+        const r = await fetch(`${ready.url}/ui/${file}`);
+        assert.equal(r.status, 200, `${file} is shipped in the package`);
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });

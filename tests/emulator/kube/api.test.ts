@@ -42,7 +42,13 @@ describe("Kubernetes emulator REST semantics", function () {
 
   it("serves discovery for the core group and the CNI groups", async () => {
     const groups = (await call(kube, "GET", "/apis")).body.groups.map((g: { name: string }) => g.name);
-    assert.deepEqual(groups, ["discovery.k8s.io", "crd.projectcalico.org", "cilium.io"]);
+    assert.deepEqual(groups, [
+      "events.k8s.io",
+      "coordination.k8s.io",
+      "discovery.k8s.io",
+      "crd.projectcalico.org",
+      "cilium.io",
+    ]);
     const cilium = (await call(kube, "GET", "/apis/cilium.io/v2")).body;
     const cn = cilium.resources.find((r: { name: string }) => r.name === "ciliumnodes");
     assert.deepEqual([cn.kind, cn.namespaced, cn.shortNames], ["CiliumNode", false, ["cn", "ciliumn"]]);

@@ -46,4 +46,58 @@ describe("avi-k8s emulate kube", function () {
       assert.equal(await exited, 0);
     }
   });
+
+  it("passes --ready-after-ms and --npl-format to the emulator, and refuses bad values with exit 2", async () => {
+    const child = spawn(process.execPath, [CLI, "emulate", "kube", "--ready-after-ms", "400", "--npl-format", "v1.7"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let buf = "";
+        child.stdout.on("data", (c: Buffer) => {
+          buf += c.toString();
+          if (buf.includes("\n")) resolve(buf.split("\n")[0]);
+        });
+        child.on("exit", (code) => reject(new Error(`emulate exited ${code} before printing`)));
+      });
+      const kubeconfig = YAML.parse(fs.readFileSync(JSON.parse(line).kubeconfig, "utf8"));
+      const kube = {
+        url: kubeconfig.clusters[0].cluster.server,
+        caCert: Buffer.from(kubeconfig.clusters[0].cluster["certificate-authority-data"], "base64").toString(),
+        token: kubeconfig.users[0].user.token,
+      };
+      const pod = {
+        metadata: { name: "p", labels: { app: "web" } },
+        spec: { nodeName: "node1", containers: [{ name: "web", image: "nginx:1.27" }] },
+      };
+      assert.equal((await call(kube, "POST", "/api/v1/namespaces/default/pods", { body: pod })).status, 201);
+      const ready = async () =>
+        (await call(kube, "GET", "/api/v1/namespaces/default/pods/p")).body.status.conditions?.find(
+          (c: { type: string }) => c.type === "Ready",
+        )?.status;
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await ready(), "False", "not Ready before the delay");
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(await ready(), "True");
+      await call(kube, "PATCH", "/api/v1/namespaces/default/services/web", {
+        body: { metadata: { annotations: { "nodeportlocal.antrea.io/enabled": "true" } } },
+        contentType: "application/merge-patch+json",
+      });
+      const a = (await call(kube, "GET", "/api/v1/namespaces/default/pods/web-a")).body;
+      assert.deepEqual(JSON.parse(a.metadata.annotations["nodeportlocal.antrea.io"])[0].protocols, ["tcp"]);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    }
+    const bad = spawn(process.execPath, [CLI, "emulate", "kube", "--npl-format", "v3"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    bad.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    assert.equal(await new Promise((resolve) => bad.once("exit", resolve)), 2);
+    assert.match(stderr, /--npl-format must be v2, v1\.7 or v1\.4, got 'v3'/);
+  });
 });

@@ -47,7 +47,13 @@ export function call(
   kube: { url: string; caCert: string; token: string },
   method: string,
   urlPath: string,
-  opts: { body?: unknown; contentType?: string; token?: string | null; accept?: string } = {},
+  opts: {
+    body?: unknown;
+    contentType?: string;
+    token?: string | null;
+    accept?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<HttpResult> {
   const https = require("node:https") as typeof import("node:https");
   const token = opts.token === undefined ? kube.token : opts.token;
@@ -63,6 +69,7 @@ export function call(
           ...(token ? { Authorization: `Bearer ${token}` } : {}),
           ...(data !== undefined ? { "Content-Type": opts.contentType ?? "application/json" } : {}),
           Accept: opts.accept ?? "application/json",
+          ...opts.headers,
         },
       },
       (res) => {

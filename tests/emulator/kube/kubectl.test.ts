@@ -2,45 +2,12 @@
 // against the emulator through a generated kubeconfig, and its output is compared with what a real cluster
 // prints for the same objects (the expected tables below; AGE and generated slice names are masked).
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { masked, rows, seedWithCniObjects } from "./helpers";
-
-const CANDIDATES = [
-  "/usr/bin/kubectl",
-  ...["29", "30", "31", "32", "33"].flatMap((m) => [
-    `/usr/bin/kubectl.1.${m}`,
-    `/usr/lib/google-cloud-sdk/bin/kubectl.1.${m}`,
-  ]),
-];
-const FOUND = CANDIDATES.filter((p) => fs.existsSync(p));
-// One build per version: /usr/bin/kubectl.1.N and the SDK's kubectl.1.N are the same program.
-const KUBECTLS = FOUND.filter((p, i) => FOUND.findIndex((q) => path.basename(q) === path.basename(p)) === i);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectlRunner(bin: string, kubeconfig: string, cacheDir: string) {
-  return (args: string[], allowFail = false): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      execFile(
-        bin,
-        ["--cache-dir", cacheDir, ...args],
-        { timeout: 20_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: cacheDir } },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-          if (err && !allowFail) reject(new Error(`${bin} ${args.join(" ")} exited ${code}: ${stderr}`));
-          else resolve({ code, stdout, stderr });
-        },
-      );
-    });
-}
+import { CANDIDATES, KUBECTLS, kubectlRunner } from "./kubectl-support";
 
 // What a v1.32 cluster prints for the seed objects (AGE masked).
 const NODES_WIDE = [
