@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isShellShim, owners, procStat } from "../../cli/parentWatch";
-import { killIfAlive, type ReadyLine, readyLines, waitGone } from "../support/processes";
+import { killIfAlive, killTagged, type ReadyLine, readyLines, TAG_VARIABLE, waitGone } from "../support/processes";
 
 const CLI = path.resolve(__dirname, "../../cli/index.js");
 
@@ -35,16 +35,14 @@ function tempDirs(lines: ReadyLine[]): string[] {
  * A parent that starts the emulator (through `sh -c` when `shim`, as npm exec does) and then just waits; it prints
  * the emulator's ready lines on its own stdout.
  */
-function startedBy(args: string[], shim: boolean): ChildProcess {
+function startedBy(args: string[], shim: boolean, tag: string): ChildProcess {
   const command = shim
     ? `spawn("sh", ["-c", ${JSON.stringify(`"${process.execPath}" "${CLI}" emulate ${args.join(" ")}`)}], { stdio: "inherit" })`
     : `spawn(process.execPath, ${JSON.stringify([CLI, "emulate", ...args])}, { stdio: "inherit" })`;
   return spawn(
     process.execPath,
     ["-e", `const { spawn } = require("node:child_process"); ${command}; setInterval(() => {}, 1000);`],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, [TAG_VARIABLE]: tag } },
   );
 }
 
@@ -86,7 +84,8 @@ describe("avi-k8s emulate: stopping", function () {
 
   for (const shim of [false, true]) {
     it(`stops when the process that started it is killed with SIGKILL${shim ? ", past a `sh -c` shim as npm exec starts it" : ""}`, async () => {
-      const parent = startedBy(["kube"], shim);
+      const tag = `emulate-${process.pid}-${shim}`;
+      const parent = startedBy(["kube"], shim, tag);
       let emulatorPid: number | undefined;
       try {
         const [line] = await readyLines(parent.stdout!, 1);
@@ -99,6 +98,7 @@ describe("avi-k8s emulate: stopping", function () {
       } finally {
         killIfAlive(emulatorPid);
         killIfAlive(parent.pid);
+        killTagged(tag); // an emulator that never said its pid
       }
     });
   }

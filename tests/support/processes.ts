@@ -82,3 +82,25 @@ export function killIfAlive(pid: number | undefined): void {
     }
   }
 }
+
+/** An environment variable that marks the processes one test starts, so they can be found when pids are unknown. */
+export const TAG_VARIABLE = "AVI_K8S_TEST_TAG";
+
+/** Kills every process whose environment carries `${TAG_VARIABLE}=<tag>`; returns how many were still running. */
+export function killTagged(tag: string): number {
+  let killed = 0;
+  for (const entry of fs.existsSync("/proc") ? fs.readdirSync("/proc") : []) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (env.includes(`${TAG_VARIABLE}=${tag}`) && alive(pid)) {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return killed;
+}
