@@ -107,8 +107,16 @@ export interface Row extends StepReport, ServerCounts {
   step: StepName;
 }
 
+/**
+ * `count`: calls, writes, logins, bytes, state and provider sizes. They do not depend on the machine, so a miss
+ * is a regression and fails `npm test` (tests/bench). `timing`: wall time and memory, judged by `npm run bench`
+ * only (a busy CI machine is not a regression).
+ */
+export type TargetKind = "count" | "timing";
+
 export interface Target {
   name: string;
+  kind: TargetKind;
   pass: boolean;
   detail: string;
 }

@@ -1,7 +1,10 @@
-// `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each, run until SIGINT/SIGTERM.
+// `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each (with this process's pid), and
+// run until SIGINT, SIGTERM or SIGHUP, or until the process that started it ends (parentWatch.ts); every way out
+// stops the servers and removes their temporary files.
 import { parseArgs } from "node:util";
 import { AVI_FIXTURES, type AviFixtureName, startAviEmulator } from "../emulator/avi";
 import { type KubeEmulatorOptions, type NplFormat, startKubeEmulator } from "../emulator/kube";
+import { watchOwners } from "./parentWatch";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
 
@@ -18,7 +21,10 @@ options:
   --topology FILE    kube: a fixture in 'kubectl get -o yaml' List format (default: the seed topology)
   --ready-after-ms N       kube: pods started by the emulated kubelet turn Ready N ms after they run (default 0)
   --terminate-after-ms N   kube: pods deleted with a grace period stay Terminating N ms (default 0)
-  --npl-format F           kube: NodePortLocal annotation format, v2 (default), v1.7 or v1.4`;
+  --npl-format F           kube: NodePortLocal annotation format, v2 (default), v1.7 or v1.4
+
+Each emulator prints one JSON line when it is ready. It runs until Ctrl-C, SIGTERM or SIGHUP, or until the
+process that started it ends (npx and npm exec included), and removes its temporary files on the way out.`;
 
 export async function runEmulate(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -55,43 +61,58 @@ export async function runEmulate(argv: string[]): Promise<number> {
     console.error(`avi-k8s emulate: ${kubeOptions}`);
     return 2;
   }
+  const fixture = values.fixture as AviFixtureName | undefined;
+  if (fixture !== undefined && !AVI_FIXTURES.includes(fixture)) {
+    console.error(`avi-k8s emulate: --fixture must be one of ${AVI_FIXTURES.join(", ")}, got '${fixture}'`);
+    return 2;
+  }
   const stops: (() => Promise<void>)[] = [];
-  if (kind === undefined || kind === "avi") {
-    // With both emulators, --port belongs to neither: two servers cannot share it.
-    const fixture = values.fixture as AviFixtureName | undefined;
-    if (fixture !== undefined && !AVI_FIXTURES.includes(fixture)) {
-      console.error(`avi-k8s emulate: --fixture must be one of ${AVI_FIXTURES.join(", ")}, got '${fixture}'`);
-      return 2;
-    }
-    const avi = await startAviEmulator({
-      port: kind ? port : undefined,
-      stateDir: values.state,
-      http: values.http,
-      fixture,
-    });
-    stops.push(() => avi.stop());
-    console.log(
-      JSON.stringify({
+  const stopAll = async () => {
+    // Newest first, each once, whatever the others do.
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  // Signals and the owner watch are armed before the first server starts, so no way out leaves one behind.
+  const ended = new Promise<string>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve(signal));
+    watchOwners((why) => resolve(why));
+  });
+  try {
+    if (kind === undefined || kind === "avi") {
+      // With both emulators, --port belongs to neither: two servers cannot share it.
+      const avi = await startAviEmulator({
+        port: kind ? port : undefined,
+        stateDir: values.state,
+        http: values.http,
+        fixture,
+      });
+      stops.push(() => avi.stop());
+      const ready = {
         kind: "avi",
         url: avi.url,
         ui: avi.ui,
         username: avi.username,
         password: avi.password,
         caFile: avi.caFile,
-      }),
-    );
+      };
+      console.log(JSON.stringify({ ...ready, pid: process.pid }));
+    }
+    if (kind === undefined || kind === "kube") {
+      const kube = await startKubeEmulator({
+        port: kind ? port : undefined,
+        topology: values.topology,
+        ...kubeOptions,
+      });
+      stops.push(() => kube.stop());
+      const ready = { kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile };
+      console.log(JSON.stringify({ ...ready, pid: process.pid }));
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
   }
-  if (kind === undefined || kind === "kube") {
-    const kube = await startKubeEmulator({ port: kind ? port : undefined, topology: values.topology, ...kubeOptions });
-    stops.push(() => kube.stop());
-    console.log(JSON.stringify({ kind: "kube", url: kube.url, kubeconfig: kube.kubeconfig, caFile: kube.caFile }));
-  }
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
-  await Promise.all(stops.map((s) => s()));
+  const why = await ended;
+  if (!why.startsWith("SIG")) console.error(`avi-k8s emulate: stopping: ${why}`);
+  await stopAll();
   return 0;
 }
 

@@ -22,9 +22,12 @@
 // serversPerPool (5000), routesPerVrf (10000), controllerVersion ("30.2.1"), allowBasicAuth, faults, fixture (applied
 // only to a fresh state, not to one loaded from stateDir), changeLogSize (200 writes kept for the live view),
 // uiHeartbeatMs (15 s: the live view's ping and session check).
+import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import { generateTls, type TlsMaterial } from "../common/tls";
 import { type AuthConfig, newAuthState, randomToken } from "./auth";
 import { type ChangeEntry, createChangeLog } from "./changelog";
@@ -99,8 +102,42 @@ export interface AviEmulator {
   stop(): Promise<void>;
 }
 
-// Key generation takes about a second; emulators started by one process share one CA and certificate.
+// Key generation takes about a second; emulators started by one process share one CA and certificate. Each
+// start writes its own ca.crt in a directory of its own, which stop() removes, and the process's exit removes
+// any that a caller never stopped, so no exit path leaves a directory in the temp dir.
 let processTls: Promise<TlsMaterial> | undefined;
+const liveTlsDirs = new Set<string>();
+let exitHook = false;
+
+function sharedTls(): Promise<TlsMaterial> {
+  processTls ??= (async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "avi-emulator-ca-"));
+    try {
+      return await generateTls("avi-emulator", scratch);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  })();
+  return processTls;
+}
+
+function removeTlsDir(dir: string): void {
+  liveTlsDirs.delete(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function startTls(): Promise<TlsMaterial & { dir: string }> {
+  const tls = await sharedTls();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "avi-emulator-tls-"));
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => [...liveTlsDirs].forEach(removeTlsDir));
+  }
+  liveTlsDirs.add(dir);
+  const caFile = path.join(dir, "ca.crt");
+  fs.writeFileSync(caFile, tls.caCert);
+  return { ...tls, caFile, dir };
+}
 
 export async function startAviEmulator(options: AviEmulatorOptions = {}): Promise<AviEmulator> {
   let state: State | undefined = options.stateDir ? loadState(options.stateDir) : undefined;
@@ -151,8 +188,7 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
     commit,
   };
   const handler = createHandler(ctx);
-  if (secure && !processTls) processTls = generateTls("avi-emulator");
-  const tls = secure ? await processTls : undefined;
+  const tls = secure ? await startTls() : undefined;
   const server: http.Server = tls
     ? https.createServer({ cert: tls.cert, key: tls.key }, handler)
     : http.createServer(handler);
@@ -195,6 +231,7 @@ export async function startAviEmulator(options: AviEmulatorOptions = {}): Promis
     stop: () =>
       new Promise<void>((resolve) => {
         faults.clear();
+        if (tls) removeTlsDir(tls.dir);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

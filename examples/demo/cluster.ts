@@ -1,8 +1,8 @@
 // The demo's side channel to the two emulators: names the controller does not store (pods by IP, nodes by
 // address), and the route "someone else" placed in the VRF before the run, which destroy must leave alone.
-import type { AviSession } from "../../provider/avi";
 import type { KubeEmulator } from "../../emulator/kube";
 import type { ClusterNames } from "./format";
+import type { RestClient } from "./rest";
 
 type Json = Record<string, unknown>;
 
@@ -28,8 +28,8 @@ export function podPlacement(kube: KubeEmulator, namespace: string, name: string
 export const FOREIGN_ROUTE = { prefix: "10.200.0.0/16", nextHop: "10.100.1.1" };
 
 /** A static route without our label, as an operator would add it in the UI: GET the VRF, PUT it back with one more. */
-export async function addForeignRoute(s: AviSession, vrf = "global"): Promise<void> {
-  const [ctx] = await s.list<Json>("vrfcontext", { params: { name: vrf, "cloud_ref.name": "Default-Cloud" } });
+export async function addForeignRoute(s: RestClient, vrf = "global"): Promise<void> {
+  const [ctx] = await s.list("vrfcontext", { name: vrf, "cloud_ref.name": "Default-Cloud" });
   if (!ctx) throw new Error(`The controller has no VRF context '${vrf}' in Default-Cloud.`);
   const [addr, mask] = FOREIGN_ROUTE.prefix.split("/");
   const routes = Array.isArray(ctx.static_routes) ? (ctx.static_routes as Json[]) : [];

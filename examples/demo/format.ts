@@ -62,3 +62,39 @@ export function countsLine(view: ControllerView, cluster: string): string {
   const ours = view.routes.filter((r) => r.cluster === cluster).length;
   return `${view.virtualServices.length} virtual service(s), ${view.poolCount} pool(s), ${view.vsVipCount} VsVip(s); VRF ${view.vrf}: ${ours} route(s) of cluster ${cluster}, ${view.routes.length - ours} other(s)`;
 }
+
+/** Every object of a read, one line each, keyed so two reads can be compared. */
+function objectLines(view: ControllerView, cluster: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const vs of view.virtualServices) out.set(`vs/${vs.name}`, `virtual service ${vs.name} (VIP ${vs.vip})`);
+  for (const name of view.vsVipNames) out.set(`vsvip/${name}`, `VsVip ${name}`);
+  const servers = new Map(view.virtualServices.flatMap((v) => v.pools.map((p) => [p.name, p.servers.length] as const)));
+  for (const name of view.poolNames) {
+    const n = servers.get(name);
+    out.set(`pool/${name}`, `pool ${name}${n === undefined ? "" : ` (${n} server${n === 1 ? "" : "s"})`}`);
+  }
+  for (const r of view.routes) {
+    const owner =
+      r.cluster === cluster
+        ? `clustername=${r.cluster}`
+        : r.cluster
+          ? `clustername=${r.cluster}: not ours`
+          : "no clustername label: not ours";
+    out.set(`route/${r.prefix}>${r.nextHop}`, `route ${r.prefix} via ${r.nextHop} in VRF ${view.vrf} (${owner})`);
+  }
+  return out;
+}
+
+/** What a destroy removed and what it left, by name: `- ` removed, `= ` still there. */
+export function destroyReport(before: ControllerView, after: ControllerView, cluster: string): string[] {
+  const a = objectLines(before, cluster);
+  const b = objectLines(after, cluster);
+  const removed = [...a].filter(([k]) => !b.has(k)).map(([, v]) => `  - ${v}`);
+  const kept = [...b].map(([, v]) => `  = ${v}`);
+  return [
+    `removed (${removed.length}):`,
+    ...(removed.length > 0 ? removed : ["  (nothing)"]),
+    `still on the controller (${kept.length}):`,
+    ...(kept.length > 0 ? kept : ["  (nothing)"]),
+  ];
+}

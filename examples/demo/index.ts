@@ -5,18 +5,19 @@
 // every way out, Ctrl-C included.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type AviSession, createAviSession } from "../../provider/avi";
 import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
 import { DEFAULTS } from "../clusterip/program";
 import { addForeignRoute, FOREIGN_ROUTE, learnNames, podPlacement } from "./cluster";
 import { type Detection, detectEngine } from "./detect";
 import type { DemoEngine } from "./engine";
-import { type ClusterNames, countsLine, formatView, viewDifference } from "./format";
+import { type ClusterNames, countsLine, destroyReport, formatView, viewDifference } from "./format";
 import { startHarnessEngine } from "./harness";
 import { type DemoOptions, parseOptions, USAGE } from "./options";
 import { startCliEngine } from "./pulumiCli";
-import { buildTopology, toMermaid, toSvg } from "./topology";
+import { type RestClient, restLogin } from "./rest";
+import { toSvg } from "./svg";
+import { buildTopology, type TopologyOptions, toMermaid } from "./topology";
 import { clusterRoutes, type ControllerView, readControllerView } from "./view";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -52,9 +53,15 @@ function cleanupStack() {
 }
 type Cleanup = ReturnType<typeof cleanupStack>;
 
-function writeTopology(dir: string, base: string, view: ControllerView, names: ClusterNames): string[] {
+function writeTopology(
+  dir: string,
+  base: string,
+  view: ControllerView,
+  names: ClusterNames,
+  o: TopologyOptions,
+): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const t = buildTopology(view, names);
+  const t = buildTopology(view, names, o);
   const files = [path.join(dir, `${base}.mmd`), path.join(dir, `${base}.svg`)];
   fs.writeFileSync(files[0] as string, toMermaid(t));
   fs.writeFileSync(files[1] as string, toSvg(t));
@@ -112,8 +119,9 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
       .map((n) => n.metadata?.name)
       .join(", ")})`,
   );
-  const session: AviSession = createAviSession({
-    controller: avi.url,
+  // Read back with plain REST calls of the demo's own, not the product's client, so a client bug cannot hide.
+  const session: RestClient = await restLogin({
+    url: avi.url,
     username: avi.username,
     password: avi.password,
     ...(avi.caCert ? { caCert: avi.caCert } : {}),
@@ -156,7 +164,10 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   if (!seeded.virtualServices.some((v) => v.cluster === cluster)) {
     throw new Error(`up finished, but the controller holds no virtual service of cluster ${cluster}.`);
   }
-  const pictures = writeTopology(opts.outDir, "demo-topology", seeded, names);
+  const pictures = writeTopology(opts.outDir, "demo-topology", seeded, names, {
+    cluster,
+    caption: `After up: cluster ${cluster}'s virtual service, pool servers and routes, next to a route that is not ours.`,
+  });
 
   heading(5, `A pod moves: ${MOVED_POD} to ${MOVE_TO}`);
   const from = podPlacement(kube, DEFAULTS.namespace, MOVED_POD);
@@ -172,7 +183,13 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   printView(moved, names, cluster);
   say("changed on the controller:");
   for (const line of viewDifference(seeded, moved, names)) say(`  ${line}`);
-  pictures.push(...writeTopology(opts.outDir, "demo-topology-moved", moved, names));
+  pictures.push(
+    ...writeTopology(opts.outDir, "demo-topology-moved", moved, names, {
+      cluster,
+      before: seeded,
+      caption: `After ${MOVED_POD} moved to ${MOVE_TO}: the changed server is highlighted, the one it replaced drawn faded.`,
+    }),
+  );
 
   if (opts.keep) return keepRunning(avi);
 
@@ -181,8 +198,7 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   await engine.destroy();
   const after = await readControllerView(session);
   say(`  after:  ${countsLine(after, cluster)}`);
-  for (const r of after.routes)
-    say(`    left in VRF ${after.vrf}: ${r.prefix} via ${r.nextHop}${r.cluster ? ` (clustername=${r.cluster})` : ""}`);
+  for (const line of destroyReport(moved, after, cluster)) say(`  ${line}`);
   const foreignKept = after.routes.some(
     (r) => r.prefix === FOREIGN_ROUTE.prefix && r.nextHop === FOREIGN_ROUTE.nextHop,
   );

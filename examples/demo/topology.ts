@@ -1,135 +1,177 @@
 // The topology picture from AKO's documentation, drawn from what the controller holds: virtual service -> pool ->
-// pods (pool servers) -> nodes -> static routes. Written as Mermaid (renders on GitHub and in most editors) and as a
-// plain SVG laid out here in columns, so no browser or renderer is needed.
+// pods (pool servers) -> nodes -> static routes. Given an earlier read, what changed since is marked (servers and
+// routes added, and those gone, drawn faded); routes without our label are drawn as well, marked as not ours.
+// Written as Mermaid (renders on GitHub and in most editors) and as SVG (svg.ts), so no renderer is needed.
 import type { ClusterNames } from "./format";
-import type { ControllerView } from "./view";
+import type { ControllerView, RouteView } from "./view";
+
+/** added / removed: since the earlier read; foreign: a route without this cluster's label. */
+export type Mark = "added" | "removed" | "foreign";
 
 export interface TopologyNode {
   id: string;
   column: number;
   lines: string[];
+  mark?: Mark;
+  /** Where a box sorts within its column: servers by node then pod, routes by node then prefix. */
+  order: string;
+}
+export interface TopologyEdge {
+  from: string;
+  to: string;
+  /** removed: the way to a server that is gone. */
+  mark?: "added" | "removed";
 }
 export interface Topology {
+  /** One line saying what the picture shows, e.g. what changed since the earlier read. */
+  caption: string;
   nodes: TopologyNode[];
-  edges: [string, string][];
+  edges: TopologyEdge[];
 }
 
 export const COLUMNS = ["virtual service", "pool", "pods (servers)", "nodes", "VRF routes"];
 
+export interface TopologyOptions {
+  /** An earlier read: what differs from it is marked. */
+  before?: ControllerView;
+  /** The cluster whose routes are ours (routes labelled clustername=<cluster>). */
+  cluster: string;
+  caption?: string;
+}
+
+type Server = { pool: string; ip: string; port: number; node?: string };
+
+function servers(view: ControllerView): Map<string, Server> {
+  const out = new Map<string, Server>();
+  for (const vs of view.virtualServices) {
+    for (const pool of vs.pools) {
+      for (const s of pool.servers) out.set(`${pool.name}>${s.ip}:${s.port}`, { pool: pool.name, ...s });
+    }
+  }
+  return out;
+}
+
+const routeKey = (r: RouteView) => `${r.prefix}>${r.nextHop}`;
+
 /** The graph: one box per VS, pool, server, node and route; edges follow the packet's way to a pod. */
-export function buildTopology(view: ControllerView, names: ClusterNames): Topology {
+export function buildTopology(view: ControllerView, names: ClusterNames, o: TopologyOptions): Topology {
   const nodes: TopologyNode[] = [];
-  const edges: [string, string][] = [];
+  const edges: TopologyEdge[] = [];
   const ids = new Map<string, string>();
-  const add = (key: string, column: number, lines: string[]): string => {
+  const add = (key: string, node: Omit<TopologyNode, "id">): string => {
     let id = ids.get(key);
     if (!id) {
       id = `n${ids.size}`;
       ids.set(key, id);
-      nodes.push({ id, column, lines });
+      nodes.push({ id, ...node });
     }
     return id;
   };
-  const edge = (a: string, b: string) => {
-    if (!edges.some(([x, y]) => x === a && y === b)) edges.push([a, b]);
+  const edge = (from: string, to: string, mark?: TopologyEdge["mark"]) => {
+    if (!edges.some((e) => e.from === from && e.to === to)) edges.push({ from, to, ...(mark ? { mark } : {}) });
   };
-  const addressOf = (node: string) => [...names.nodeByAddress].find(([, n]) => n === node)?.[0];
+  const addressOf = (node: string) => [...names.nodeByAddress].find(([, n]) => n === node)?.[0] ?? "";
+  const nodeBox = (name: string) => add(`node/${name}`, { column: 3, lines: [name, addressOf(name)], order: name });
+
+  const now = servers(view);
+  const earlier = o.before ? servers(o.before) : now;
+  const gone = [...earlier].filter(([k]) => !now.has(k));
+  const serverBox = (key: string, s: Server, mark?: Mark) => {
+    const pod = names.podByIp.get(s.ip) ?? "pod";
+    const tag = mark === "added" ? " (new)" : mark === "removed" ? " (gone)" : "";
+    const lines = [`${pod}${tag}`, `${s.ip}:${s.port}`];
+    return add(`server/${key}`, {
+      column: 2,
+      lines,
+      order: `${s.node ?? "~"}/${pod}/${s.ip}`,
+      ...(mark ? { mark } : {}),
+    });
+  };
+
   for (const vs of view.virtualServices) {
-    const v = add(`vs/${vs.name}`, 0, [vs.name, `VIP ${vs.vip}:${vs.ports.join(",")}`]);
+    const v = add(`vs/${vs.name}`, {
+      column: 0,
+      lines: [vs.name, `VIP ${vs.vip}:${vs.ports.join(",")}`],
+      order: vs.name,
+    });
     for (const pool of vs.pools) {
-      const p = add(`pool/${pool.name}`, 1, [pool.name, `${pool.servers.length} servers`]);
+      const p = add(`pool/${pool.name}`, {
+        column: 1,
+        lines: [pool.name, `${pool.servers.length} servers`],
+        order: pool.name,
+      });
       edge(v, p);
       for (const s of pool.servers) {
-        const pod = names.podByIp.get(s.ip) ?? "pod";
-        const sv = add(`server/${s.ip}:${s.port}`, 2, [pod, `${s.ip}:${s.port}`]);
-        edge(p, sv);
-        if (!s.node) continue;
-        const address = addressOf(s.node);
-        const n = add(`node/${s.node}`, 3, [s.node, address ?? ""]);
-        edge(sv, n);
+        const key = `${pool.name}>${s.ip}:${s.port}`;
+        const mark = earlier.has(key) ? undefined : "added";
+        const sv = serverBox(key, { pool: pool.name, ...s }, mark);
+        edge(p, sv, mark);
+        if (s.node) edge(sv, nodeBox(s.node), mark);
+      }
+      for (const [key, s] of gone.filter(([, g]) => g.pool === pool.name)) {
+        const sv = serverBox(key, s, "removed");
+        edge(p, sv, "removed");
+        if (s.node) edge(sv, nodeBox(s.node), "removed");
       }
     }
   }
-  // Routes to the cluster's nodes only: a route someone else placed leads nowhere in this picture.
-  for (const r of view.routes) {
-    const nodeName = names.nodeByAddress.get(r.nextHop);
-    if (!nodeName) continue;
-    const rt = add(`route/${r.prefix}`, 4, [
-      r.prefix,
-      `via ${r.nextHop}`,
-      r.cluster ? `clustername=${r.cluster}` : "no clustername label",
-    ]);
-    edge(add(`node/${nodeName}`, 3, [nodeName, r.nextHop]), rt);
+
+  const earlierRoutes = new Set((o.before ?? view).routes.map(routeKey));
+  const nowRoutes = new Set(view.routes.map(routeKey));
+  const goneRoutes = (o.before?.routes ?? []).filter((r) => !nowRoutes.has(routeKey(r)));
+  for (const r of [...view.routes, ...goneRoutes]) {
+    const ours = r.cluster === o.cluster;
+    const node = names.nodeByAddress.get(r.nextHop);
+    const mark: Mark | undefined = !nowRoutes.has(routeKey(r))
+      ? "removed"
+      : !earlierRoutes.has(routeKey(r))
+        ? "added"
+        : ours
+          ? undefined
+          : "foreign";
+    const owner = r.cluster ? `clustername=${r.cluster}` : "no clustername label";
+    const lines = [r.prefix, `via ${r.nextHop}${node ? ` (${node})` : ""}`, ours ? owner : `not ours: ${owner}`];
+    const rt = add(`route/${routeKey(r)}`, {
+      column: 4,
+      lines,
+      // Ours next to their node; others after every node's routes.
+      order: `${ours && node ? node : "~"}/${r.prefix}`,
+      ...(mark ? { mark } : {}),
+    });
+    if (node) edge(nodeBox(node), rt, mark === "removed" || mark === "added" ? mark : undefined);
   }
-  return { nodes, edges };
+  const added = nodes.filter((n) => n.mark === "added").length;
+  const removed = nodes.filter((n) => n.mark === "removed").length;
+  const caption =
+    o.caption ??
+    (o.before
+      ? `Changed since the previous picture: ${added} added, ${removed} gone (highlighted).`
+      : "What the controller holds.");
+  return { caption, nodes, edges };
 }
 
 const mermaidText = (s: string) => s.replace(/"/g, "#quot;");
 
+const MERMAID_CLASSES: Record<Mark, string> = {
+  added: "fill:#ffedd5,stroke:#c2410c,stroke-width:3px",
+  removed: "fill:#f3f4f6,stroke:#9ca3af,stroke-dasharray:5 4,color:#6b7280",
+  foreign: "fill:#ffffff,stroke:#6b7280,stroke-dasharray:5 4",
+};
+
 export function toMermaid(t: Topology): string {
-  const out = ["flowchart LR"];
+  const out = ["flowchart LR", `  %% ${t.caption}`];
   COLUMNS.forEach((title, c) => {
-    const members = t.nodes.filter((n) => n.column === c);
+    const members = t.nodes.filter((n) => n.column === c).sort((a, b) => (a.order < b.order ? -1 : 1));
     if (members.length === 0) return;
     out.push(`  subgraph col${c}["${title}"]`);
     for (const n of members) out.push(`    ${n.id}["${n.lines.filter(Boolean).map(mermaidText).join("<br/>")}"]`);
     out.push("  end");
   });
-  for (const [a, b] of t.edges) out.push(`  ${a} --> ${b}`);
+  for (const e of t.edges) out.push(`  ${e.from} ${e.mark === "removed" ? "-.->" : "-->"} ${e.to}`);
+  for (const mark of Object.keys(MERMAID_CLASSES) as Mark[]) {
+    const members = t.nodes.filter((n) => n.mark === mark).map((n) => n.id);
+    if (members.length === 0) continue;
+    out.push(`  classDef ${mark} ${MERMAID_CLASSES[mark]}`, `  class ${members.join(",")} ${mark}`);
+  }
   return `${out.join("\n")}\n`;
-}
-
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-const BOX_W = 190;
-const BOX_H = 52;
-const COL_GAP = 60;
-const ROW_GAP = 16;
-const TOP = 50;
-const LEFT = 20;
-
-/** Columns left to right, boxes top to bottom, each column centred on the tallest; straight arrows. */
-export function toSvg(t: Topology): string {
-  const perColumn = COLUMNS.map((_, c) => t.nodes.filter((n) => n.column === c));
-  const rows = Math.max(1, ...perColumn.map((c) => c.length));
-  const height = TOP + rows * (BOX_H + ROW_GAP) + 20;
-  const width = LEFT * 2 + COLUMNS.length * BOX_W + (COLUMNS.length - 1) * COL_GAP;
-  const pos = new Map<string, { x: number; y: number }>();
-  perColumn.forEach((members, c) => {
-    const offset = ((rows - members.length) * (BOX_H + ROW_GAP)) / 2;
-    members.forEach((n, i) => {
-      pos.set(n.id, { x: LEFT + c * (BOX_W + COL_GAP), y: TOP + offset + i * (BOX_H + ROW_GAP) });
-    });
-  });
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
-  ];
-  COLUMNS.forEach((title, c) => {
-    const x = LEFT + c * (BOX_W + COL_GAP) + BOX_W / 2;
-    parts.push(`<text x="${x}" y="28" text-anchor="middle" font-weight="bold">${xml(title)}</text>`);
-  });
-  for (const [a, b] of t.edges) {
-    const p = pos.get(a);
-    const q = pos.get(b);
-    if (!p || !q) continue;
-    parts.push(
-      `<line x1="${p.x + BOX_W}" y1="${p.y + BOX_H / 2}" x2="${q.x}" y2="${q.y + BOX_H / 2}" stroke="#555" marker-end="url(#arrow)"/>`,
-    );
-  }
-  const fill = ["#dbeafe", "#e0e7ff", "#dcfce7", "#fef9c3", "#fee2e2"];
-  for (const n of t.nodes) {
-    const p = pos.get(n.id);
-    if (!p) continue;
-    parts.push(
-      `<rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="6" fill="${fill[n.column] ?? "#eee"}" stroke="#333"/>`,
-    );
-    n.lines.filter(Boolean).forEach((line, i, all) => {
-      const y = p.y + BOX_H / 2 + (i - (all.length - 1) / 2) * 14 + 4;
-      parts.push(`<text x="${p.x + BOX_W / 2}" y="${y}" text-anchor="middle">${xml(line)}</text>`);
-    });
-  }
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
 }

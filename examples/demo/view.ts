@@ -1,6 +1,7 @@
-// What the controller holds, read back over its REST API (the same calls a person would make with curl), in the
-// shape the demo prints: virtual services with their VIP and pool servers, and the VRF's static routes.
-import type { AviSession } from "../../provider/avi";
+// What the controller holds, read back over its REST API with the demo's own plain client (rest.ts, the calls a
+// person would make with curl, not the product's client), in the shape the demo prints: virtual services with
+// their VIP and pool servers, and the VRF's static routes.
+import type { RestClient } from "./rest";
 
 type Json = Record<string, unknown>;
 
@@ -33,6 +34,9 @@ export interface ControllerView {
   /** Every pool on the controller, also those no virtual service uses. */
   poolCount: number;
   vsVipCount: number;
+  /** Names of every pool and VsVip, for saying what a destroy removed and what it kept. */
+  poolNames: string[];
+  vsVipNames: string[];
   vrf: string;
   routes: RouteView[];
 }
@@ -81,15 +85,15 @@ function route(r: Json): RouteView {
 }
 
 export async function readControllerView(
-  s: AviSession,
+  s: RestClient,
   vrf = "global",
   cloud = "Default-Cloud",
 ): Promise<ControllerView> {
   const [vsList, pools, vsvips, vrfs] = await Promise.all([
-    s.list<Json>("virtualservice"),
-    s.list<Json>("pool"),
-    s.list<Json>("vsvip"),
-    s.list<Json>("vrfcontext", { params: { name: vrf, "cloud_ref.name": cloud } }),
+    s.list("virtualservice"),
+    s.list("pool"),
+    s.list("vsvip"),
+    s.list("vrfcontext", { name: vrf, "cloud_ref.name": cloud }),
   ]);
   const poolByUuid = new Map(pools.map((p) => [String(p.uuid), p]));
   const vipByUuid = new Map(vsvips.map((v) => [String(v.uuid), v]));
@@ -114,7 +118,15 @@ export async function readControllerView(
     return view;
   });
   const routes = ((vrfs[0]?.static_routes as Json[] | undefined) ?? []).map(route);
-  return { virtualServices, poolCount: pools.length, vsVipCount: vsvips.length, vrf, routes };
+  return {
+    virtualServices,
+    poolCount: pools.length,
+    vsVipCount: vsvips.length,
+    poolNames: pools.map((p) => String(p.name)).sort(),
+    vsVipNames: vsvips.map((v) => String(v.name)).sort(),
+    vrf,
+    routes,
+  };
 }
 
 /** The routes of one cluster (labelled clustername=<cluster>). */

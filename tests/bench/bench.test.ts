@@ -38,8 +38,14 @@ describe("bench --quick", function () {
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("finishes (exit 0, or 1 when a target fails) and writes the JSON report", () => {
-    assert.ok(out.code === 0 || out.code === 1, `exit ${out.code}: ${out.stderr}`);
+  it("finishes (exit 0, or 1 when only a timing target was missed) and writes the JSON report", () => {
+    const missed = report.targets.filter((t) => !t.pass);
+    assert.equal(out.code, missed.length === 0 ? 0 : 1, `exit ${out.code}: ${out.stderr}`);
+    assert.deepEqual(
+      missed.filter((t) => t.kind !== "timing").map((t) => t.name),
+      [],
+      "only a timing target may miss on a busy machine",
+    );
     assert.equal(report.quick, true);
     assert.ok(report.machine.cpus > 0 && report.machine.memoryGB > 0 && report.machine.node.startsWith("v"));
     assert.ok(report.providerSize.routes > 0 && report.providerSize.virtualService > 0);
@@ -91,6 +97,12 @@ describe("bench --quick", function () {
     assert.ok(Number(row("vs", "create").info.stateBytesPerServer) > 0);
   });
 
+  it("meets every count target (calls, writes, sizes): a miss fails the suite, whatever the machine", () => {
+    const counts = report.targets.filter((t) => t.kind === "count");
+    assert.ok(counts.length >= 4, "the deterministic targets are judged");
+    for (const t of counts) assert.ok(t.pass, `${t.name}: ${t.detail}`);
+  });
+
   it("compares bytes and calls per change with the baseline", () => {
     assert.equal(report.comparisons.length, 3);
     const join = report.comparisons.find((c) => c.change === "one node joins");
@@ -110,8 +122,8 @@ describe("bench --quick", function () {
     assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
     const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
     assert.equal(lines.length, report.rows.length);
-    assert.equal(report.targets.length, 6);
     for (const t of report.targets) {
+      assert.ok(t.kind === "count" || t.kind === "timing", `${t.name}: kind ${t.kind}`);
       assert.ok(out.stdout.includes(`${t.pass ? "PASS" : "FAIL"}  ${t.name}`), t.name);
     }
   });

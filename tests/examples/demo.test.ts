@@ -158,7 +158,15 @@ describe("npm run demo", function () {
       destroyed,
       /after: +0 virtual service\(s\), 0 pool\(s\), 0 VsVip\(s\); VRF global: 0 route\(s\) of cluster demo, 1 other/,
     );
-    assert.match(destroyed, /left in VRF global: 10\.200\.0\.0\/16 via 10\.100\.1\.1/);
+    assert.match(destroyed, /removed \(5\):\n {4}- virtual service demo--default-web \(VIP 10\.10\.10\.50\)/);
+    for (const gone of ["VsVip demo--default-web", "pool demo--default-web-TCP-80 (4 servers)"]) {
+      assert.ok(destroyed.includes(`- ${gone}`), gone);
+    }
+    assert.match(destroyed, /- route 192\.168\.101\.0\/24 via 10\.100\.1\.101 in VRF global \(clustername=demo\)/);
+    assert.match(
+      destroyed,
+      /still on the controller \(1\):\n {4}= route 10\.200\.0\.0\/16 via 10\.100\.1\.1 .*not ours/,
+    );
 
     const mermaid = fs.readFileSync(path.join(out, "demo-topology.mmd"), "utf8");
     assert.match(mermaid, /^flowchart LR/);
@@ -168,7 +176,14 @@ describe("npm run demo", function () {
       fs.readFileSync(path.join(out, "demo-topology.svg"), "utf8"),
       /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
     );
-    assert.match(fs.readFileSync(path.join(out, "demo-topology-moved.mmd"), "utf8"), /web-a<br\/>192\.168\.102\./);
+    const movedPicture = fs.readFileSync(path.join(out, "demo-topology-moved.mmd"), "utf8");
+    assert.match(
+      movedPicture,
+      /web-a \(new\)<br\/>192\.168\.102\./,
+      "the moved pod is marked in the picture after the move",
+    );
+    assert.match(movedPicture, /web-a \(gone\)<br\/>192\.168\.101\.13:8080/);
+    assert.match(movedPicture, /10\.200\.0\.0\/16<br\/>via 10\.100\.1\.1<br\/>not ours/, "the foreign route is drawn");
 
     const { urls, hostPid } = started(run.stdout);
     assert.equal(urls.length, 2);

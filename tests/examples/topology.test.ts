@@ -1,8 +1,9 @@
 // The demo's topology picture and text, from a controller view: the picture users know from AKO's documentation
 // (VS -> pool -> pods -> nodes -> routes), in Mermaid and in SVG.
 import * as assert from "node:assert/strict";
-import { type ClusterNames, formatView, viewDifference } from "../../examples/demo/format";
-import { buildTopology, toMermaid, toSvg } from "../../examples/demo/topology";
+import { type ClusterNames, destroyReport, formatView, viewDifference } from "../../examples/demo/format";
+import { layout, toSvg } from "../../examples/demo/svg";
+import { buildTopology, toMermaid } from "../../examples/demo/topology";
 import { type ControllerView, refUuid } from "../../examples/demo/view";
 
 function seedView(): ControllerView {
@@ -29,6 +30,8 @@ function seedView(): ControllerView {
     ],
     poolCount: 1,
     vsVipCount: 1,
+    poolNames: ["demo--default-web-TCP-80"],
+    vsVipNames: ["demo--default-web"],
     vrf: "global",
     routes: [
       { prefix: "10.200.0.0/16", nextHop: "10.100.1.1" },
@@ -53,11 +56,26 @@ function seedNames(): ClusterNames {
   };
 }
 
+/** The seed after web-a moved to node2 (a new IP there). */
+function movedView(): { view: ControllerView; names: ClusterNames } {
+  const view = seedView();
+  const names = seedNames();
+  const pool = view.virtualServices[0]?.pools[0];
+  assert.ok(pool);
+  pool.servers = pool.servers.map((s) =>
+    s.ip === "192.168.101.13" ? { ...s, ip: "192.168.102.2", node: "node2" } : s,
+  );
+  names.podByIp.set("192.168.102.2", "web-a");
+  return { view, names };
+}
+
+const OPTS = { cluster: "demo" };
+
 describe("demo topology picture", () => {
-  it("links VS -> pool -> each pod -> its node -> that node's route, leaving out routes to no node", () => {
-    const t = buildTopology(seedView(), seedNames());
+  it("links VS -> pool -> each pod -> its node -> that node's route, and draws the foreign route as not ours", () => {
+    const t = buildTopology(seedView(), seedNames(), OPTS);
     const label = (id: string) => t.nodes.find((n) => n.id === id)?.lines[0];
-    const edges = t.edges.map(([a, b]) => `${label(a)} -> ${label(b)}`).sort();
+    const edges = t.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`).sort();
     assert.deepEqual(edges, [
       "demo--default-web -> demo--default-web-TCP-80",
       "demo--default-web-TCP-80 -> web-a",
@@ -71,7 +89,66 @@ describe("demo topology picture", () => {
       "web-c -> node2",
       "web-d -> node2",
     ]);
-    assert.ok(!t.nodes.some((n) => n.lines[0] === "10.200.0.0/16"), "the foreign route has no node to hang from");
+    const foreign = t.nodes.find((n) => n.lines[0] === "10.200.0.0/16");
+    assert.equal(foreign?.mark, "foreign");
+    assert.deepEqual(foreign?.lines.slice(1), ["via 10.100.1.1", "not ours: no clustername label"]);
+    assert.equal(
+      t.nodes.filter((n) => n.mark !== undefined).length,
+      1,
+      "nothing else is marked without an earlier read",
+    );
+  });
+
+  it("after a pod moves, marks the new server and its arrows as added and keeps the old one, faded, as gone", () => {
+    const { view, names } = movedView();
+    const t = buildTopology(view, names, { ...OPTS, before: seedView() });
+    const marked = t.nodes.filter((n) => n.mark === "added" || n.mark === "removed").map((n) => [n.mark, ...n.lines]);
+    assert.deepEqual(marked, [
+      ["added", "web-a (new)", "192.168.102.2:8080"],
+      ["removed", "web-a (gone)", "192.168.101.13:8080"],
+    ]);
+    const label = (id: string) => t.nodes.find((n) => n.id === id)?.lines[0];
+    const markedEdges = t.edges.filter((e) => e.mark).map((e) => `${e.mark}: ${label(e.from)} -> ${label(e.to)}`);
+    assert.deepEqual(markedEdges.sort(), [
+      "added: demo--default-web-TCP-80 -> web-a (new)",
+      "added: web-a (new) -> node2",
+      "removed: demo--default-web-TCP-80 -> web-a (gone)",
+      "removed: web-a (gone) -> node1",
+    ]);
+    assert.match(t.caption, /1 added, 1 gone/);
+    const mermaid = toMermaid(t);
+    assert.match(mermaid, /classDef added .*\n {2}class n\d+ added/);
+    assert.equal((mermaid.match(/ -\.-> /g) ?? []).length, 2, "the ways to the gone server are dashed");
+  });
+
+  it("lays the SVG out with each node level with its pods and each route level with its node; no boxes overlap", () => {
+    const t = buildTopology(seedView(), seedNames(), OPTS);
+    const y = layout(t);
+    const top = (line: string) => y.get(t.nodes.find((n) => n.lines[0] === line)?.id ?? "") ?? Number.NaN;
+    const mid = (...xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.equal(top("node1"), mid(top("web-a"), top("web-b")));
+    assert.equal(top("node2"), mid(top("web-c"), top("web-d")));
+    assert.equal(top("192.168.101.0/24"), top("node1"));
+    assert.equal(top("192.168.102.0/24"), top("node2"));
+    assert.ok(top("10.200.0.0/16") > top("192.168.102.0/24"), "the foreign route comes after ours");
+    for (let c = 0; c < 5; c++) {
+      const tops = t.nodes
+        .filter((n) => n.column === c)
+        .map((n) => y.get(n.id) ?? 0)
+        .sort((a, b) => a - b);
+      for (let i = 1; i < tops.length; i++)
+        assert.ok((tops[i] ?? 0) - (tops[i - 1] ?? 0) >= 54, `column ${c} overlaps`);
+    }
+  });
+
+  it("spreads the arrowheads that reach one box along its side instead of piling them at one point", () => {
+    const { view, names } = movedView();
+    const svg = toSvg(buildTopology(view, names, { ...OPTS, before: seedView() }));
+    const ends = [...svg.matchAll(/<path d="M[\d.]+,[\d.]+ C[\d., ]+ ([\d.]+),([\d.]+)"/g)].map(
+      (m) => `${m[1]},${m[2]}`,
+    );
+    assert.equal(ends.length, 13, "one arrow per edge");
+    assert.equal(new Set(ends).size, ends.length, "no two arrows end at the same point");
   });
 
   it("writes Mermaid with one box per object and SVG with one box per object, text escaped", () => {
@@ -79,14 +156,19 @@ describe("demo topology picture", () => {
     const first = view.virtualServices[0];
     assert.ok(first);
     first.name = 'a<b>&"c"';
-    const t = buildTopology(view, seedNames());
+    const t = buildTopology(view, seedNames(), OPTS);
     const mermaid = toMermaid(t);
     assert.match(mermaid, /^flowchart LR\n/);
     assert.equal((mermaid.match(/ --> /g) ?? []).length, t.edges.length);
     assert.ok(mermaid.includes("a<b>&#quot;c#quot;"), "quotes cannot end a Mermaid label");
     const svg = toSvg(t);
-    assert.equal((svg.match(/<rect /g) ?? []).length, t.nodes.length + 1, "one box per object plus the background");
-    assert.equal((svg.match(/<line /g) ?? []).length, t.edges.length);
+    const legend = t.nodes.some((n) => n.mark) ? 1 : 0;
+    assert.equal(
+      (svg.match(/<rect /g) ?? []).length,
+      t.nodes.length + 1 + legend,
+      "one box per object, the background, the legend",
+    );
+    assert.equal((svg.match(/<path [^>]*marker-end=/g) ?? []).length, t.edges.length);
     assert.ok(svg.includes("a&lt;b&gt;&amp;&quot;c&quot;"));
     assert.ok(!svg.includes('a<b>&"c"'));
   });
@@ -113,6 +195,28 @@ describe("demo topology picture", () => {
     assert.match(diff[0] ?? "", /^- server .*web-a +-> 192\.168\.101\.13:8080 +on node1/);
     assert.match(diff[1] ?? "", /^\+ server .*web-a +-> 192\.168\.102\.2:8080 +on node2/);
     assert.deepEqual(viewDifference(before, seedView(), names), ["(no difference)"]);
+  });
+
+  it("says by name what a destroy removed and what it left on the controller", () => {
+    const after: ControllerView = {
+      ...seedView(),
+      virtualServices: [],
+      poolCount: 0,
+      vsVipCount: 0,
+      poolNames: [],
+      vsVipNames: [],
+      routes: [{ prefix: "10.200.0.0/16", nextHop: "10.100.1.1" }],
+    };
+    assert.deepEqual(destroyReport(seedView(), after, "demo"), [
+      "removed (5):",
+      "  - virtual service demo--default-web (VIP 10.10.10.50)",
+      "  - VsVip demo--default-web",
+      "  - pool demo--default-web-TCP-80 (4 servers)",
+      "  - route 192.168.101.0/24 via 10.100.1.101 in VRF global (clustername=demo)",
+      "  - route 192.168.102.0/24 via 10.100.1.102 in VRF global (clustername=demo)",
+      "still on the controller (1):",
+      "  = route 10.200.0.0/16 via 10.100.1.1 in VRF global (no clustername label: not ours)",
+    ]);
   });
 
   it("reads the uuid out of every ref form the controller returns", () => {

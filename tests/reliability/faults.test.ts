@@ -2,14 +2,25 @@
 // expiry 401/419, 412 conflicts, a controller restart) and Kubernetes faults (500, 429, 410 on continue) during
 // create, update and delete. After at most one clean re-run of the failed operation every schedule must have
 // converged: exactly the desired objects and routes, nothing orphaned, nothing foreign changed, and one more run
-// writes nothing.
+// writes nothing. Every HOST_SHARE-th schedule runs through @pulumi/pulumi's dynamic-provider host as `pulumi up`
+// and `pulumi destroy` would (check, diff, create/update, delete; a failed run re-run from the recorded state);
+// the others call the core (provider/) directly with a faultier client (short timeout, few retries).
 import * as assert from "node:assert/strict";
 import { type AviEmulator, type FaultKnobs, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
+import type { ProviderHost } from "../../emulator/engine";
 import type { VirtualServiceSpec } from "../../provider/avi";
 import { campaignSize, printFailures, type Rng, report, rng, seeds, sleep } from "./support/campaign";
 import { churn, resetCluster } from "./support/churn";
 import { compare, expectedPool, expectedRoutes, foreignChanges, snapshotForeign } from "./support/oracle";
+import {
+  converge,
+  type Providers,
+  type StackState,
+  serializedProviders,
+  stackConfig,
+  startHost,
+} from "./support/engine";
 import { applyStack, connectionTo, deleteStack, plantForeign, type StackTarget, withSession } from "./support/stack";
 
 const AVI_FAULTS = ["5xx", "reset", "latency", "session401", "session419", "conflict", "restart", "mixed"] as const;
@@ -87,6 +98,7 @@ interface Outcome {
   converged: boolean;
   orphans: number;
   foreign: number;
+  /** Operations (create, update, delete) that failed on the first try and were run once more. */
   reruns: number;
   /** Error messages of failed first runs that contain the controller password. */
   leaks: number;
@@ -95,17 +107,26 @@ interface Outcome {
 
 /** Schedules run in lanes, each with its own pair of emulators: faults are per emulator, so lanes cannot meet. */
 const LANES = 6;
+/** Every HOST_SHARE-th seed runs through the dynamic-provider host. */
+const HOST_SHARE = 3;
+const PHASES: Phase[] = ["create", "update", "delete"];
 
 interface Lane {
   avi: AviEmulator;
   kube: KubeEmulator;
+  /** Started on the lane's first host schedule, with stack config pointing at the lane's emulators. */
+  host?: ProviderHost;
 }
+
+const viaHost = (seed: number) => seed % HOST_SHARE === 0;
 
 describe("reliability: fault campaign", function () {
   this.timeout(0);
   const lanes: Lane[] = [];
+  let providers: Providers;
 
   before(async () => {
+    providers = await serializedProviders();
     const started = await Promise.all(
       Array.from({ length: LANES }, async () => {
         const [avi, kube] = await Promise.all([startAviEmulator(), startKubeEmulator()]);
@@ -117,12 +138,17 @@ describe("reliability: fault campaign", function () {
   });
   after(async () => {
     for (const l of lanes) {
+      await l.host?.stop();
       await l.avi.stop();
       await l.kube.stop();
     }
   });
 
-  async function schedule({ avi, kube }: Lane, seed: number): Promise<Outcome> {
+  async function schedule(lane: Lane, seed: number): Promise<Outcome> {
+    const { avi, kube } = lane;
+    if (viaHost(seed) && !lane.host) lane.host = await startHost(stackConfig(avi, kube));
+    const host = viaHost(seed) ? lane.host : undefined;
+    const state: StackState = {};
     const r = rng(seed);
     const cluster = `f${seed}`;
     resetCluster(kube);
@@ -136,10 +162,12 @@ describe("reliability: fault campaign", function () {
       out.converged = false;
       out.problem ??= problem;
     };
-    for (const phase of ["create", "update", "delete"] as Phase[]) {
+    const program = { cluster, vip: target.vip };
+    for (const phase of PHASES) {
       const changes = phase === "update" ? churn(kube, r, `s${seed}`) : [];
-      const run = async (conn: typeof clean) =>
-        withSession(conn, async (s) => {
+      const run = async (conn: typeof clean) => {
+        if (host) return converge(host, providers, program, state, phase === "delete" ? "destroy" : "up");
+        return withSession(conn, async (s) => {
           if (phase === "delete") {
             if (!spec) throw new Error("nothing to delete: create never converged");
             await deleteStack(s, spec);
@@ -147,6 +175,7 @@ describe("reliability: fault campaign", function () {
             spec = (await applyStack(s, target)).spec;
           }
         });
+      };
       const armed = arm(avi, kube, r, seed * 10 + phase.length);
       let firstError: unknown;
       await run(faulty).catch((e: unknown) => {
@@ -180,8 +209,11 @@ describe("reliability: fault campaign", function () {
         return out;
       }
       if (phase !== "delete") {
-        const again = await withSession(clean, (s) => applyStack(s, target));
-        if (again.writes !== 0) fail(`after ${phase} (${armed.describe}): a further run wrote ${again.writes} times`);
+        const from = avi.writes().length;
+        if (host) await converge(host, providers, program, state, "up");
+        else await withSession(clean, (s) => applyStack(s, target));
+        const again = avi.writes().length - from;
+        if (again !== 0) fail(`after ${phase} (${armed.describe}): a further run wrote ${again} times`);
       }
     }
     return out;
@@ -189,10 +221,12 @@ describe("reliability: fault campaign", function () {
 
   it("every seeded schedule converges after at most one clean re-run, with no orphan and no foreign change", async () => {
     const list = seeds(campaignSize(500, 20));
+    const hosted = list.filter(viaHost);
     const failures: { seed: number; problem: string }[] = [];
     let orphans = 0;
     let foreign = 0;
     let reruns = 0;
+    let hostReruns = 0;
     let leaks = 0;
     const queue = [...list];
     await Promise.all(
@@ -202,6 +236,7 @@ describe("reliability: fault campaign", function () {
           orphans += o.orphans;
           foreign += o.foreign;
           reruns += o.reruns;
+          if (viaHost(seed)) hostReruns += o.reruns;
           leaks += o.leaks;
           if (!o.converged) failures.push({ seed, problem: o.problem ?? "not converged" });
         }
@@ -215,11 +250,17 @@ describe("reliability: fault campaign", function () {
       orphans,
       foreignChanges: foreign,
       secretsFound: leaks,
-      extra: { "clean re-runs": reruns },
+      extra: {
+        operations: list.length * PHASES.length,
+        "failed on the first try (then re-run once)": reruns,
+        "schedules through the dynamic-provider host": hosted.length,
+        "host operations failed on the first try": hostReruns,
+      },
     });
     printFailures("fault campaign", failures);
     assert.equal(failures.length, 0, `${failures.length} schedules did not converge`);
     assert.equal(orphans + foreign + leaks, 0);
     assert.ok(reruns > 0, "the faults never made an operation fail: the campaign tested nothing");
+    assert.ok(hosted.length >= Math.floor(list.length / HOST_SHARE), "a share of the schedules ran through the host");
   });
 });

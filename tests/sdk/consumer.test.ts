@@ -43,7 +43,10 @@ describe("the packed package, installed with npm into a fresh project", function
       JSON.stringify({ name: "user-program", version: "1.0.0", private: true }),
     );
     fs.writeFileSync(path.join(project, "capture.js"), CAPTURE);
-    const packed = await run("npm", ["pack", "--silent", "--pack-destination", project, ROOT], { cwd: project });
+    // `npm test` has just built dist/: skip `prepare`, which would rebuild it under the running tests.
+    const packed = await run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", project, ROOT], {
+      cwd: project,
+    });
     const tarball = packed.stdout.trim().split("\n").pop() ?? "";
     await run(
       "npm",

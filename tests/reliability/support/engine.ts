@@ -2,7 +2,7 @@
 // child process: check then create; check, diff, update; delete. The state is what the engine would record.
 import * as path from "node:path";
 import type { AviEmulator } from "../../../emulator/avi";
-import { type ProviderHost, serializeProvider, startProviderHost } from "../../../emulator/engine";
+import { type HostCallError, type ProviderHost, serializeProvider, startProviderHost } from "../../../emulator/engine";
 import type { KubeEmulator } from "../../../emulator/kube";
 import { routesProvider, virtualServiceProvider } from "../../../sdk";
 
@@ -129,4 +129,56 @@ export function steps(p: Providers, s: StackProgram): Record<"create" | "update"
       },
     ],
   };
+}
+
+/** Records what a failed create or update left: the engine keeps a partial failure's id and properties. */
+async function recording(
+  state: StackState,
+  key: "routes" | "vs",
+  inputs: Props,
+  old: Recorded | undefined,
+  work: () => Promise<Recorded>,
+): Promise<void> {
+  try {
+    state[key] = await work();
+  } catch (e) {
+    const partial = (e as HostCallError).initFailed;
+    if (partial) state[key] = { id: partial.id || old?.id || "", inputs, outputs: partial.properties };
+    throw e;
+  }
+}
+
+/**
+ * One `pulumi up` (or `pulumi destroy`) from whatever the state holds, as the engine runs it again after a failed
+ * run: a resource with an id in the state is updated (or deleted), one without is created; a partial failure's id
+ * and properties are recorded.
+ */
+export async function converge(
+  host: ProviderHost,
+  p: Providers,
+  s: StackProgram,
+  state: StackState,
+  op: "up" | "destroy",
+): Promise<void> {
+  if (op === "destroy") {
+    for (const [key, type, name] of [
+      ["vs", VS_TYPE, "web"],
+      ["routes", ROUTES_TYPE, "routes"],
+    ] as const) {
+      const r = state[key];
+      if (!r) continue;
+      await host.delete({ type, name, id: r.id, properties: r.outputs, oldInputs: r.inputs });
+      state[key] = undefined;
+    }
+    return;
+  }
+  for (const [key, type, name, news] of [
+    ["routes", ROUTES_TYPE, "routes", routesNews(p, s)],
+    ["vs", VS_TYPE, "web", vsNews(p, s)],
+  ] as const) {
+    const old = state[key];
+    await recording(state, key, news, old, () =>
+      old ? updateOne(host, type, name, old, news) : createOne(host, type, name, news),
+    );
+  }
 }
