@@ -84,15 +84,11 @@ describe("bench targets", () => {
 
     const logins = good();
     logins.rows[5] = row("vs", "create", { services: 100, aviLogins: 100 });
-    assert.deepEqual(failed(logins), [
-      "count: at most 2 controller logins per `up`, whatever the number of services",
-    ]);
+    assert.deepEqual(failed(logins), ["count: at most 2 controller logins per `up`, whatever the number of services"]);
 
     const fat = good();
     fat.rows[4] = row("routes", "create", { info: { stateBytesPerRoute: 81, routes: 10 } });
-    assert.deepEqual(failed(fat), [
-      "count: routes stored in at most 80 B each (checked inputs and outputs together)",
-    ]);
+    assert.deepEqual(failed(fat), ["count: routes stored in at most 80 B each (checked inputs and outputs together)"]);
 
     const big = good();
     big.providerSize.virtualService = 5000;
