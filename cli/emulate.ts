@@ -1,9 +1,9 @@
 // `avi-k8s emulate [avi|kube] [...]`: start the emulators, print one JSON line each (with this process's pid), and
 // run until SIGINT, SIGTERM or SIGHUP, or until the process that started it ends (parentWatch.ts); every way out
 // stops the servers and removes their temporary files.
-import { parseArgs } from "node:util";
 import { AVI_FIXTURES, type AviFixtureName, startAviEmulator } from "../emulator/avi";
 import { type KubeEmulatorOptions, type NplFormat, startKubeEmulator } from "../emulator/kube";
+import { parseCommandArgs, usageError } from "./args";
 import { watchOwners } from "./parentWatch";
 
 const HELP = `usage: avi-k8s emulate [avi|kube] [options]
@@ -27,10 +27,9 @@ Each emulator prints one JSON line when it is ready. It runs until Ctrl-C, SIGTE
 process that started it ends (npx and npm exec included), and removes its temporary files on the way out.`;
 
 export async function runEmulate(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const parsed = parseCommandArgs(
+    argv,
+    {
       port: { type: "string" },
       state: { type: "string" },
       http: { type: "boolean" },
@@ -41,14 +40,21 @@ export async function runEmulate(argv: string[]): Promise<number> {
       "npl-format": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-  });
+    true,
+  );
+  if (!parsed.ok) {
+    console.error(usageError("emulate", parsed.message));
+    return 2;
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals;
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const kind = positionals[0];
   if (kind !== undefined && kind !== "avi" && kind !== "kube") {
-    console.error(`avi-k8s emulate: unknown emulator '${kind}' (expected avi or kube)`);
+    console.error(usageError("emulate", `unknown emulator '${kind}' (expected avi or kube)`));
     return 2;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
@@ -81,8 +87,8 @@ export async function runEmulate(argv: string[]): Promise<number> {
       // With both emulators, --port belongs to neither: two servers cannot share it.
       const avi = await startAviEmulator({
         port: kind ? port : undefined,
-        stateDir: values.state,
-        http: values.http,
+        stateDir: values.state as string | undefined,
+        http: values.http === true,
         fixture,
       });
       stops.push(() => avi.stop());
@@ -99,7 +105,7 @@ export async function runEmulate(argv: string[]): Promise<number> {
     if (kind === undefined || kind === "kube") {
       const kube = await startKubeEmulator({
         port: kind ? port : undefined,
-        topology: values.topology,
+        topology: values.topology as string | undefined,
         ...kubeOptions,
       });
       stops.push(() => kube.stop());

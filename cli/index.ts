@@ -8,6 +8,8 @@ commands:
 
 run 'avi-k8s <command> --help' for a command's options`;
 
+const COMMANDS = ["emulate", "plan"];
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -22,7 +24,9 @@ async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      console.error(`avi-k8s: unknown command '${command}'\n\n${USAGE}`);
+      console.error(
+        `avi-k8s: unknown command '${command}' (the commands are ${COMMANDS.join(", ")}); see avi-k8s --help.`,
+      );
       return 2;
   }
 }

@@ -2,7 +2,6 @@
 // would want, and every conflict. The report is built in sections so a controller section (what the VRF and
 // pools hold, and the change an apply would make) can be added beside the Kubernetes one: parse its options in
 // parsePlanArgs, fill PlanReport.controller in runPlan, and render it in renderTable.
-import { parseArgs } from "node:util";
 import {
   type AviConnection,
   type ControllerPreview,
@@ -25,6 +24,7 @@ import {
   validateCni,
   virtualServiceName,
 } from "../provider/plan";
+import { parseCommandArgs, usageError } from "./args";
 import {
   AVI_SETTINGS,
   flagHelp,
@@ -52,6 +52,7 @@ options:
   --service NS/NAME       a Service whose pool servers to print; repeatable
   --page-size N           items per list request (default 500)
   --json                  print the report as JSON
+  -v, --verbose           also say how --cni auto chose the pod-CIDR source
 
 kubernetes:
 ${flagHelp(KUBE_SETTINGS)}
@@ -70,6 +71,8 @@ export interface PlanArgs {
   services: ServiceRef[];
   pageSize?: number;
   json: boolean;
+  /** Also print how `cni: auto` chose its source. */
+  verbose: boolean;
   /** Set when a controller was given: the plan then also reads it. */
   avi?: AviPlanTarget;
 }
@@ -83,27 +86,21 @@ export interface AviPlanTarget {
 export type ParsedPlanArgs = { kind: "args"; args: PlanArgs } | { kind: "help" } | { kind: "error"; message: string };
 
 export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedPlanArgs {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        cluster: { type: "string" },
-        cni: { type: "string" },
-        "node-networks": { type: "string", multiple: true },
-        service: { type: "string", multiple: true },
-        "page-size": { type: "string" },
-        json: { type: "boolean" },
-        vrf: { type: "string" },
-        "avi-cloud": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...settingFlags(),
-      },
-    }));
-  } catch (err) {
-    return { kind: "error", message: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandArgs(argv, {
+    cluster: { type: "string" },
+    cni: { type: "string" },
+    "node-networks": { type: "string", multiple: true },
+    service: { type: "string", multiple: true },
+    "page-size": { type: "string" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean", short: "v" },
+    vrf: { type: "string" },
+    "avi-cloud": { type: "string" },
+    help: { type: "boolean", short: "h" },
+    ...settingFlags(),
+  });
+  if (!parsed.ok) return { kind: "error", message: parsed.message };
+  const values = parsed.values;
   if (values.help) return { kind: "help" };
   const cluster = values.cluster as string | undefined;
   if (cluster === undefined) return { kind: "error", message: "--cluster NAME is required" };
@@ -141,7 +138,15 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const invalid = sources.flatMap((src) => [...validateSettings(src), ...kubeSourceProblems(src)]);
   if (invalid.length > 0) return { kind: "error", message: invalid.map((p) => p.reason).join(" ") };
   const { connection } = resolveKube(sources);
-  const args: PlanArgs = { cluster, connection, cni: cni as CniChoice, nodeNetworks, services, json: !!values.json };
+  const args: PlanArgs = {
+    cluster,
+    connection,
+    cni: cni as CniChoice,
+    nodeNetworks,
+    services,
+    json: !!values.json,
+    verbose: !!values.verbose,
+  };
   if (pageSize !== undefined) args.pageSize = pageSize;
   // Without a controller URL the controller is not read; with one, every other setting it needs must be there.
   if (sources.some((src) => src.values.controller)) {
@@ -166,6 +171,8 @@ export interface PlanReport {
   cluster: string;
   cniSource: string;
   notes: string[];
+  /** How `cni: auto` chose its source (printed with --verbose; always in --json). */
+  detection: string[];
   routes: DesiredRoute[];
   services: ServiceReport[];
   conflicts: Conflict[];
@@ -196,6 +203,7 @@ export async function buildKubeReport(args: PlanArgs): Promise<PlanReport> {
     cluster: args.cluster,
     cniSource: placement.cniSource,
     notes: placement.notes,
+    detection: placement.detection,
     routes: routePlan.routes,
     services,
     conflicts,
@@ -213,8 +221,10 @@ function table(header: string[], rows: string[][], indent = "  "): string {
   return [line(header), ...rows.map(line)].join("\n");
 }
 
-export function renderTable(report: PlanReport): string {
+export function renderTable(report: PlanReport, verbose = false): string {
   const out: string[] = [`Cluster ${report.cluster}, pod CIDRs from ${report.cniSource}`];
+  if (verbose && report.detection.length > 0)
+    out.push("", "How the pod-CIDR source was chosen:", ...report.detection.map((n) => `  - ${n}`));
   if (report.notes.length > 0) out.push("", "Notes:", ...report.notes.map((n) => `  - ${n}`));
   out.push("", `Routes (${report.routes.length}):`);
   out.push(
@@ -263,7 +273,7 @@ export async function runPlan(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "error") {
-    console.error(`avi-k8s plan: ${parsed.message}\n\n${HELP}`);
+    console.error(usageError("plan", parsed.message));
     return 2;
   }
   const { args } = parsed;
@@ -285,7 +295,7 @@ export async function runPlan(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  console.log(args.json ? JSON.stringify(report, null, 2) : renderTable(report));
+  console.log(args.json ? JSON.stringify(report, null, 2) : renderTable(report, args.verbose));
   return 0;
 }
 

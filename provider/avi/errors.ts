@@ -1,6 +1,10 @@
 // One error type for everything the controller (or the network on the way to it) refuses. The message is a single
 // sentence naming the operation, the object, the status and the controller's own words, and it is scrubbed of every
 // secret the session knows (password, token, session id, CSRF token) before anyone can log it.
+import { nameIn, whereToSet } from "../settings/resolve";
+
+/** Where a user of the CLI, of the environment and of a stack sets a setting (the error cannot know which is used). */
+const USER_PLACES = ["flags", "env", "config"] as const;
 
 export class AviError extends Error {
   /** HTTP status, when the controller answered at all. */
@@ -91,13 +95,29 @@ export function transportMessage(err: unknown): string {
       return "no answer before the timeout";
     case "ENOTFOUND":
       return "controller host name not found";
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return (
+        `TLS verification failed (${e.code}): the controller's certificate does not name the host of the URL; ` +
+        `use the name it was issued for, or skip verification (labs only) with ${insecureHint()}`
+      );
     case "DEPTH_ZERO_SELF_SIGNED_CERT":
     case "SELF_SIGNED_CERT_IN_CHAIN":
     case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
     case "CERT_HAS_EXPIRED":
-      return `TLS verification failed (${e.code}); pass the controller's CA bundle, or opt in to insecure`;
+      return (
+        `TLS verification failed (${e.code}): pass the CA that signed the controller's certificate with ` +
+        `${whereToSet("caBundle", USER_PLACES)}, or skip verification (labs only) with ${insecureHint()}`
+      );
     default:
       return e.code ? `${e.code}: ${e.message ?? ""}`.trim() : (e.message ?? "unknown transport error");
   }
+}
+
+/** "--avi-insecure, AVI_INSECURE=true or avi-k8s:insecure true in stack config". */
+function insecureHint(): string {
+  const flag = nameIn("flags", "insecure");
+  const env = nameIn("env", "insecure");
+  const config = nameIn("config", "insecure")?.replace(" in stack config", " true in stack config");
+  return [flag, env && `${env}=true`].filter(Boolean).join(", ") + (config ? ` or ${config}` : "");
 }

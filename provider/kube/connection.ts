@@ -1,8 +1,12 @@
 // Loading a kubeconfig and turning it into request options. @kubernetes/client-node is required inside the
 // functions, never at the top of a module and never kept in a closure: the SDK's providers are serialized by
 // Pulumi, and a captured copy of the library costs 269 KB per resource (shared/research/k8s.md §2.2).
+import * as fs from "node:fs";
 import type * as http from "node:http";
 import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import { whereToSet } from "../settings/resolve";
 import { KubeReadError } from "./errors";
 
 /** Where the kubeconfig comes from. With none of these, the default rules apply: $KUBECONFIG, then ~/.kube/config. */
@@ -22,6 +26,30 @@ function loadClientNode(): ClientNode {
   return require("@kubernetes/client-node") as ClientNode;
 }
 
+/** Every way a user names the kubeconfig: the CLI flag, the resource argument, stack config, and KUBECONFIG. */
+function kubeconfigFix(): string {
+  return `point KUBECONFIG at your cluster's kubeconfig, or name the file with ${whereToSet("kubeconfigPath", ["flags", "args", "config"])}`;
+}
+
+/**
+ * What the library's default rules would load, checked first: with no KUBECONFIG, no ~/.kube/config and no pod
+ * around it, client-node falls back to http://localhost:8080, and the user would read "connection refused" on a
+ * port they never chose instead of "no kubeconfig".
+ */
+function defaultKubeconfigProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const listed = (env.KUBECONFIG ?? "").split(path.delimiter).filter((p) => p !== "");
+  if (listed.length > 0) {
+    const missing = listed.filter((p) => !fs.existsSync(p));
+    if (missing.length === listed.length) {
+      return `KUBECONFIG names ${missing.join(", ")}, which does not exist; ${kubeconfigFix()}.`;
+    }
+    return undefined;
+  }
+  const home = path.join(os.homedir(), ".kube", "config");
+  if (fs.existsSync(home) || env.KUBERNETES_SERVICE_HOST) return undefined;
+  return `No kubeconfig: KUBECONFIG is not set and ${home} does not exist; ${kubeconfigFix()} (in a pod: ${whereToSet("inCluster", ["flags", "args"])}).`;
+}
+
 function loadConfig(conn: KubeConnection): KubeConfig {
   const k8s = loadClientNode();
   const kc = new k8s.KubeConfig();
@@ -32,6 +60,16 @@ function loadConfig(conn: KubeConnection): KubeConfig {
       : conn.inCluster
         ? "the in-cluster service account"
         : "the default kubeconfig ($KUBECONFIG or ~/.kube/config)";
+  if (conn.kubeconfigPath && !fs.existsSync(conn.kubeconfigPath)) {
+    throw new KubeReadError(
+      "invalid",
+      `The kubeconfig file ${conn.kubeconfigPath} does not exist; ${kubeconfigFix()}.`,
+    );
+  }
+  if (!conn.kubeconfigPath && conn.kubeconfigContent === undefined && !conn.inCluster) {
+    const problem = defaultKubeconfigProblem();
+    if (problem) throw new KubeReadError("invalid", problem);
+  }
   try {
     if (conn.kubeconfigContent !== undefined) kc.loadFromString(conn.kubeconfigContent);
     else if (conn.kubeconfigPath) kc.loadFromFile(conn.kubeconfigPath);

@@ -57,6 +57,6 @@ export function readPlacement(
     const nodes = await readNodesWith(c, opts);
     const services: ServicePlacement[] = [];
     for (const s of opts.services) services.push(await readServiceWith(c, s, opts.pageSize));
-    return { cniSource: nodes.cniSource, nodes: nodes.nodes, services, notes: nodes.notes };
+    return { cniSource: nodes.cniSource, nodes: nodes.nodes, services, notes: nodes.notes, detection: nodes.detection };
   });
 }

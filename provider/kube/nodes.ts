@@ -24,7 +24,10 @@ export interface NodeReadOptions {
 export interface NodeReadResult {
   cniSource: CniSource;
   nodes: NodePlacement[];
+  /** What needs the user's attention (skipped blocks, nodes without a usable address). */
   notes: string[];
+  /** How `auto` chose its source, including sources served but unused: useful when asked, noise otherwise. */
+  detection: string[];
 }
 
 const NODES: Permission = { verb: "list", resource: "nodes", group: "" };
@@ -165,11 +168,12 @@ export async function readNodesWith(client: KubeClient, opts: NodeReadOptions): 
   let source: CniSource;
   let data: CniData;
   const notes: string[] = [];
+  const detection: string[] = [];
   if (opts.cni === "auto") {
     const d = await detect(client, raw, pageSize);
     source = d.source;
     data = d.data;
-    notes.push(...d.notes);
+    detection.push(...d.notes);
   } else {
     source = opts.cni;
     data = await loadSource(client, source, pageSize);
@@ -197,5 +201,5 @@ export async function readNodesWith(client: KubeClient, opts: NodeReadOptions): 
     });
   }
   nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { cniSource: source, nodes, notes };
+  return { cniSource: source, nodes, notes, detection };
 }

@@ -71,8 +71,10 @@ export interface Placement {
   cniSource: CniSource;
   nodes: NodePlacement[];
   services: ServicePlacement[];
-  /** Things the reader noticed and the user should know (e.g. "auto chose calico: blockaffinities served"). */
+  /** Things the reader noticed and the user should know (e.g. a node without an address in the node networks). */
   notes: string[];
+  /** How `cni: auto` chose its source (e.g. "auto chose calico: blockaffinities served"); shown when asked. */
+  detection: string[];
 }
 
 /** A static route we want in the VRF. routeId is derived from content, never a counter. */

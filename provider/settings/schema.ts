@@ -94,6 +94,7 @@ export const SETTINGS = {
     arg: "insecure",
     type: "boolean",
     secret: false,
+    env: "AVI_INSECURE",
     flag: "avi-insecure",
     description: "`true` skips TLS verification of the controller (labs only)",
   },

@@ -53,7 +53,7 @@ describe("placement reader against the Kubernetes emulator", function () {
     it("gives exactly the two routes and the four pool servers on the target port", async () => {
       const p = await readPlacement(conn, { cni: "auto", services: [WEB] });
       assert.equal(p.cniSource, "default");
-      assert.ok(p.notes.some((n) => /auto chose default/.test(n)));
+      assert.ok(p.detection.some((n) => /auto chose default/.test(n)));
       assert.deepEqual(routesOf(p), [
         "192.168.101.0/24 via 10.100.1.101 (node1)",
         "192.168.102.0/24 via 10.100.1.102 (node2)",
