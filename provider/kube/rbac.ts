@@ -3,7 +3,7 @@
 // `permits()` whether a request it makes is granted. A new need is one entry here; the component follows.
 // Plain data and pure functions: no Kubernetes client, no Pulumi.
 
-export type RbacVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
+export type RbacVerb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
 export interface SyncPermission {
   /**
@@ -131,4 +131,45 @@ export function permits(
     if (p.scope === "lease-namespace" && req.namespace !== lease.namespace) return false;
     return !p.ownLeaseOnly || req.name === lease.name;
   });
+}
+
+const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
+const VERB_OF: Record<string, RbacVerb> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+
+/**
+ * The API request an HTTP call is, as the API server's request-info parser reads it; undefined for non-resource
+ * paths (discovery, /version, /openapi), which every authenticated user may read. Lets a test check each request
+ * a client made (e.g. the Kubernetes emulator's request log) against `permits()`.
+ */
+export function requestOf(method: string, path: string, query = ""): ApiRequest | undefined {
+  const parts = path.split("/").filter((p) => p.length > 0);
+  let rest: string[];
+  let apiGroup: string;
+  if (parts[0] === "api" && parts.length >= 3) {
+    apiGroup = "";
+    rest = parts.slice(2);
+  } else if (parts[0] === "apis" && parts.length >= 4) {
+    apiGroup = parts[1] as string;
+    rest = parts.slice(3);
+  } else return undefined;
+  // The deprecated /api/v1/watch/... form of a watch.
+  const legacyWatch = rest[0] === "watch";
+  if (legacyWatch) rest = rest.slice(1);
+  let namespace: string | undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, subresource] = rest as [string, string | undefined, string | undefined];
+  const watch = legacyWatch || new URLSearchParams(query).getAll("watch").some((v) => TRUE.has(v));
+  const upper = method.toUpperCase();
+  let verb: RbacVerb;
+  if (upper === "GET" || upper === "HEAD") verb = watch ? "watch" : name ? "get" : "list";
+  else if (upper === "DELETE" && !name) verb = "deletecollection";
+  else if (VERB_OF[upper]) verb = VERB_OF[upper] as RbacVerb;
+  else return undefined;
+  const req: ApiRequest = { verb, apiGroup, resource: subresource ? `${resource}/${subresource}` : resource };
+  if (namespace !== undefined) req.namespace = namespace;
+  if (name !== undefined) req.name = name;
+  return req;
 }
