@@ -75,6 +75,8 @@ export function syncArgProblems(v: {
   leaseName?: unknown;
   resync?: unknown;
   controller?: unknown;
+  username?: unknown;
+  image?: unknown;
   hasPassword: boolean;
   hasToken: boolean;
   replicas?: number;
@@ -98,6 +100,9 @@ export function syncArgProblems(v: {
   if (typeof v.resync === "string" && !DURATION.test(v.resync)) {
     problems.push(`resync '${v.resync}' is not a duration such as 10m, 30s or 1h30m.`);
   }
+  if (v.image === undefined || v.image === "") problems.push("image is required (see the Dockerfile).");
+  if (v.controller === undefined) problems.push("avi.controller is required.");
+  if (v.username === undefined || v.username === "") problems.push("avi.username is required.");
   if (typeof v.controller === "string") {
     const e = SETTINGS.controller.check(v.controller, "avi.controller");
     if (e) problems.push(e);

@@ -86,7 +86,7 @@ export class AviK8sSync extends pulumi.ComponentResource {
   readonly credentials: k8s.core.v1.Secret;
 
   constructor(name: string, args: AviK8sSyncArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("avi-k8s:index:AviK8sSync", name, {}, opts);
+    // Checked before anything is registered: a bad argument leaves nothing behind.
     const avi = args.avi ?? ({} as AviK8sSyncControllerArgs);
     const problems = syncArgProblems({
       name,
@@ -95,12 +95,15 @@ export class AviK8sSync extends pulumi.ComponentResource {
       leaseName: args.leaseName,
       resync: args.resync,
       controller: avi.controller,
+      username: avi.username,
+      image: args.image,
       hasPassword: avi.password !== undefined,
       hasToken: avi.token !== undefined,
       ...(args.replicas !== undefined ? { replicas: args.replicas } : {}),
     });
     if (args.caBundleRef && avi.caBundle !== undefined) problems.push("give avi.caBundle or caBundleRef, not both.");
     if (problems.length > 0) throw new Error(`AviK8sSync ${name}: ${problems.join(" ")}`);
+    super("avi-k8s:index:AviK8sSync", name, {}, opts);
 
     const child = { parent: this };
     const labels = { "app.kubernetes.io/name": "avi-k8s-sync", "app.kubernetes.io/instance": name };
