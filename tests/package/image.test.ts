@@ -135,7 +135,9 @@ describe("the Dockerfile of the sync's image", function () {
     // plan loads the Kubernetes reader, the planner and the Avi client: all of it runs without Pulumi installed.
     const plan = await run("avi-k8s", ["plan", "--help"], { cwd: "/", env });
     assert.match(plan.stdout, /--in-cluster/);
-    const kb = Number((await run("du", ["-sk", "--apparent-size", path.join(dir, "node_modules")])).stdout.split(/\s/)[0]);
+    const kb = Number(
+      (await run("du", ["-sk", "--apparent-size", path.join(dir, "node_modules")])).stdout.split(/\s/)[0],
+    );
     console.log(`      installed tree of the image (apparent size): ${(kb / 1024).toFixed(1)} MB`);
     assert.equal((await run("find", [dir, "-name", "*.map"])).stdout, "", "source maps are pruned");
   });
