@@ -117,15 +117,14 @@ describe("the packed package installed with --omit=dev into a fresh project", fu
       { cwd: project },
     );
     assert.equal(loaded.stdout.trim(), "function");
+    // The README's program, plus a line that must not compile.
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const from = readme.indexOf("### Running the sync in the cluster");
+    const program = /```ts\n([\s\S]*?)```/.exec(readme.slice(from))?.[1] ?? "";
+    assert.match(program, /from "pulumi-avi-k8s\/sync"/);
     fs.writeFileSync(
       path.join(project, "program.ts"),
-      `import { AviK8sSync, SYNC_PERMISSIONS } from "pulumi-avi-k8s/sync";
-export const count: number = SYNC_PERMISSIONS.length;
-export const sync = new AviK8sSync("sync", {
-  cluster: "demo",
-  image: "registry.example.com/avi-k8s-sync:0.1.0",
-  avi: { controller: "https://avi.example.com", username: "k8s-sync", password: "pw" },
-});
+      `${program}
 // @ts-expect-error the username is required (this line fails to compile if the types were not found)
 export const bad = new AviK8sSync("bad", { cluster: "demo", image: "i", avi: { controller: "https://a", password: "pw" } });
 `,
