@@ -16,15 +16,16 @@ describe("the sync's declared Kubernetes permissions", () => {
       for (const v of p.verbs) assert.ok(!["delete", "deletecollection"].includes(v), `${p.resource}: ${v}`);
       assert.ok(p.why.length > 10, `${p.resource} says why it is needed`);
     }
-    // Cluster-wide access is read-only today; the one write is the sync's own Lease, in its own namespace.
-    const writes = SYNC_PERMISSIONS.filter((p) => p.verbs.some((v) => !["get", "list", "watch"].includes(v)));
-    assert.deepEqual(
-      writes.map((p) => [p.scope, p.apiGroup, p.resource]),
-      [
-        ["lease-namespace", "coordination.k8s.io", "leases"],
-        ["lease-namespace", "coordination.k8s.io", "leases"],
-      ],
-    );
+    // Writes only where the sync's job needs them: its own Lease (in its own namespace), and, for the status
+    // write-back, readiness gate and events, status subresources and Events; never an object's spec.
+    const writable = new Set(["lease-namespace coordination.k8s.io/leases", "cluster /services/status"]);
+    for (const extra of ["cluster /pods/status", "cluster events.k8s.io/events", "cluster /events"])
+      writable.add(extra);
+    for (const p of SYNC_PERMISSIONS) {
+      if (p.verbs.every((v) => ["get", "list", "watch"].includes(v))) continue;
+      assert.ok(writable.has(`${p.scope} ${p.apiGroup}/${p.resource}`), `${p.scope} write on ${p.resource}`);
+      if (p.resource.endsWith("events")) assert.deepEqual(p.verbs, ["create"], "events are only created");
+    }
   });
 
   it("become ClusterRole rules and Role rules, the Lease's get/update restricted to its name", () => {
