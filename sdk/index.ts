@@ -9,6 +9,8 @@ export { ClusterIpRoutes, type ClusterIpRoutesArgs } from "./clusterIpRoutes";
 export { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
 export { CONFIG_NAMESPACE, SETTINGS, type SettingKey, type SettingSpec, settingsTable } from "../provider/settings";
 export { poolListOf, routeListOf } from "./outputs";
+// What the in-cluster sync may do in the Kubernetes API; AviK8sSync itself is in `pulumi-avi-k8s/sync`.
+export { permits, SYNC_PERMISSIONS, type SyncPermission } from "../provider/kube/rbac";
 export { ENV as ENVIRONMENT_VARIABLES } from "./providers/connection";
 export { routesProvider } from "./providers/routes";
 export { virtualServiceProvider } from "./providers/virtualService";

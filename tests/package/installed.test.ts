@@ -1,13 +1,14 @@
 // The packed tarball installed the README's way (`npm install ./pulumi-avi-k8s-<version>.tgz`, production only)
 // into a fresh project: the package loads, and `npx avi-k8s emulate` and `npx avi-k8s plan` work from it with
 // none of this checkout's dev dependencies. Stopping npx the way a script does (`kill $!`) stops the emulators.
+// The `pulumi-avi-k8s/sync` entry point loads only where @pulumi/kubernetes is installed, for Node and TypeScript.
 import * as assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { killIfAlive, type ReadyLine, readyLines, waitGone } from "../support/processes";
-import { freshProject, npm, npmEnv, packedTarball } from "../support/packed";
+import { freshProject, npm, npmEnv, packedTarball, ROOT } from "../support/packed";
 
 const run = promisify(execFile);
 
@@ -90,5 +91,53 @@ describe("the packed package installed with --omit=dev into a fresh project", fu
     npx.kill("SIGTERM"); // what `kill $!` does after `npx avi-k8s emulate &`
     assert.ok(await waitGone(avi.pid, 5000), "the emulator outlived npx");
     for (const d of dirs) assert.equal(fs.existsSync(d), false, `${d} is left behind`);
+  });
+
+  it("`pulumi-avi-k8s/sync` alone needs @pulumi/kubernetes; with it installed, Node and TypeScript resolve it", async () => {
+    const main = await run(
+      process.execPath,
+      ["-e", 'const m = require("pulumi-avi-k8s"); console.log(m.SYNC_PERMISSIONS.length, typeof m.ClusterIpRoutes)'],
+      { cwd: project },
+    );
+    assert.match(main.stdout.trim(), /^\d+ function$/);
+    const kubernetes = path.join(project, "node_modules", "@pulumi", "kubernetes");
+    assert.equal(fs.existsSync(kubernetes), false, "an optional peer: --omit=dev leaves it out");
+    const missing = await run(
+      process.execPath,
+      ["-e", 'try { require("pulumi-avi-k8s/sync"); } catch (e) { console.log(e.message.split("\\n")[0]); }'],
+      { cwd: project },
+    );
+    assert.equal(missing.stdout.trim(), "Cannot find module '@pulumi/kubernetes'");
+
+    // A user who deploys the sync installs it; this checkout's copy stands in (tests install offline).
+    fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi", "kubernetes"), kubernetes, "dir");
+    const loaded = await run(
+      process.execPath,
+      ["-e", 'console.log(typeof require("pulumi-avi-k8s/sync").AviK8sSync)'],
+      { cwd: project },
+    );
+    assert.equal(loaded.stdout.trim(), "function");
+    // The README's program, plus a line that must not compile.
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const from = readme.indexOf("### Running the sync in the cluster");
+    const program = /```ts\n([\s\S]*?)```/.exec(readme.slice(from))?.[1] ?? "";
+    assert.match(program, /from "pulumi-avi-k8s\/sync"/);
+    fs.writeFileSync(
+      path.join(project, "program.ts"),
+      `${program}
+// @ts-expect-error the username is required (this line fails to compile if the types were not found)
+export const bad = new AviK8sSync("bad", { cluster: "demo", image: "i", avi: { controller: "https://a", password: "pw" } });
+`,
+    );
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
+    for (const [module, resolution] of [
+      ["commonjs", "node10"],
+      ["node16", "node16"],
+    ]) {
+      const args = ["--noEmit", "--strict", "--skipLibCheck", "--module", module, "--moduleResolution", resolution];
+      await run(process.execPath, [tsc, ...args, "program.ts"], { cwd: project }).catch((e) => {
+        throw new Error(`tsc --moduleResolution ${resolution}: ${e.stdout ?? e.message}`);
+      });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // What `npm publish` would upload: exactly the compiled SDK, provider, CLI and the two emulators (their
-// JavaScript and type declarations), the Kubernetes fixtures, the README and package.json; nothing whose imports
+// JavaScript and type declarations), the Kubernetes fixtures, the `pulumi-avi-k8s/sync` entry point, the README
+// and package.json; nothing whose imports
 // a user's install cannot satisfy; and a dry run without a warning.
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -13,6 +14,7 @@ const run = promisify(execFile);
 
 interface Manifest {
   name: string;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   main: string;
   types: string;
   bin: Record<string, string>;
@@ -69,7 +71,7 @@ describe("the published package (npm pack)", function () {
   });
 
   it("holds exactly the compiled SDK, provider, CLI and emulators, their data files, README and package.json", () => {
-    const expected = new Set(["README.md", "package.json"]);
+    const expected = new Set(["README.md", "package.json", "sync/package.json"]);
     for (const dir of PUBLISHED) {
       for (const src of walk(path.join(ROOT, dir))) {
         if (DATA.some((d) => src.startsWith(path.join(ROOT, d) + path.sep))) {
@@ -89,6 +91,22 @@ describe("the published package (npm pack)", function () {
       assert.ok(files.includes(path.normalize(entry)), `${entry} (main, types or bin) is in the package`);
     }
     assert.match(fs.readFileSync(path.join(unpacked, "package", manifest.bin["avi-k8s"] as string), "utf8"), /^#!/);
+  });
+
+  it("the `pulumi-avi-k8s/sync` entry point names compiled files, and only it needs the optional @pulumi/kubernetes", () => {
+    const entry = JSON.parse(fs.readFileSync(path.join(unpacked, "package", "sync", "package.json"), "utf8"));
+    for (const f of [entry.main, entry.types]) {
+      assert.ok(files.includes(path.join("sync", f)), `${f} is in the package`);
+    }
+    assert.deepEqual(manifest.peerDependenciesMeta, { "@pulumi/kubernetes": { optional: true } });
+    const users = files.filter(
+      (f) =>
+        f.endsWith(".js") &&
+        specifiers(fs.readFileSync(path.join(unpacked, "package", f), "utf8")).some(
+          (s) => packageOf(s) === "@pulumi/kubernetes",
+        ),
+    );
+    assert.deepEqual(users, ["dist/sdk/syncDeployment.js"]);
   });
 
   it("requires at run time only Node built-ins, its own files and its dependencies", () => {

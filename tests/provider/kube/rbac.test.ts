@@ -1,0 +1,144 @@
+// The sync's declared Kubernetes permissions (provider/kube/rbac.ts): least privilege by construction, the RBAC
+// authorizer's rules in permits(), and proof against the emulator that every request the placement reader makes,
+// for every CNI fixture, is granted by the list (the in-cluster sync reads through the same code).
+import * as assert from "node:assert/strict";
+import { FIXTURES, fixturePath, type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
+import { readPlacement } from "../../../provider/kube";
+import { clusterRules, leaseNamespaceRules, permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
+
+const LEASE = { namespace: "avi-k8s", name: "avi-k8s-sync-demo" };
+
+describe("the sync's declared Kubernetes permissions", () => {
+  it("name no wildcard, no Secret, ConfigMap or Pod access, and no delete or privilege verbs", () => {
+    for (const p of SYNC_PERMISSIONS) {
+      assert.ok(![p.apiGroup, p.resource, ...p.verbs].some((x) => x.includes("*")), JSON.stringify(p));
+      assert.ok(!["secrets", "configmaps", "pods", "serviceaccounts"].includes(p.resource), p.resource);
+      for (const v of p.verbs) assert.ok(!["delete", "deletecollection"].includes(v), `${p.resource}: ${v}`);
+      assert.ok(p.why.length > 10, `${p.resource} says why it is needed`);
+    }
+    // Writes only where the sync's job needs them: its own Lease (in its own namespace), and, for the status
+    // write-back, readiness gate and events, status subresources and Events; never an object's spec.
+    const writable = new Set(["lease-namespace coordination.k8s.io/leases", "cluster /services/status"]);
+    for (const extra of ["cluster /pods/status", "cluster events.k8s.io/events", "cluster /events"])
+      writable.add(extra);
+    for (const p of SYNC_PERMISSIONS) {
+      if (p.verbs.every((v) => ["get", "list", "watch"].includes(v))) continue;
+      assert.ok(writable.has(`${p.scope} ${p.apiGroup}/${p.resource}`), `${p.scope} write on ${p.resource}`);
+      if (p.resource.endsWith("events")) assert.deepEqual(p.verbs, ["create"], "events are only created");
+    }
+  });
+
+  it("become ClusterRole rules and Role rules, the Lease's get/update restricted to its name", () => {
+    assert.deepEqual(
+      clusterRules().map((r) => `${r.apiGroups[0]}/${r.resources[0]}: ${r.verbs.join(",")}`),
+      [
+        "/nodes: get,list,watch",
+        "/services: get,list,watch",
+        "discovery.k8s.io/endpointslices: get,list,watch",
+        "crd.projectcalico.org/blockaffinities: get,list,watch",
+        "cilium.io/ciliumnodes: get,list,watch",
+      ],
+    );
+    assert.ok(clusterRules().every((r) => r.resourceNames === undefined));
+    assert.deepEqual(leaseNamespaceRules("my-lease"), [
+      { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
+      {
+        apiGroups: ["coordination.k8s.io"],
+        resources: ["leases"],
+        verbs: ["get", "update"],
+        resourceNames: ["my-lease"],
+      },
+    ]);
+  });
+
+  it("permits() grants what the authorizer would: cluster rules anywhere, Role rules in the lease namespace only", () => {
+    const ok = (r: Parameters<typeof permits>[0]) => permits(r, LEASE);
+    assert.equal(ok({ verb: "watch", apiGroup: "", resource: "nodes" }), true);
+    assert.equal(ok({ verb: "get", apiGroup: "", resource: "services", namespace: "shop", name: "api" }), true);
+    assert.equal(ok({ verb: "list", apiGroup: "discovery.k8s.io", resource: "endpointslices", namespace: "x" }), true);
+    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services", namespace: "shop", name: "api" }), false);
+    assert.equal(ok({ verb: "get", apiGroup: "", resource: "secrets", namespace: "avi-k8s", name: "a" }), false);
+    assert.equal(ok({ verb: "list", apiGroup: "", resource: "pods" }), false);
+    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), false);
+    const lease = { apiGroup: "coordination.k8s.io", resource: "leases" };
+    assert.equal(ok({ verb: "create", ...lease, namespace: "avi-k8s" }), true);
+    assert.equal(ok({ verb: "create", ...lease, namespace: "kube-system" }), false);
+    assert.equal(ok({ verb: "update", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), true);
+    assert.equal(ok({ verb: "update", ...lease, namespace: "avi-k8s", name: "someone-elses" }), false);
+    assert.equal(ok({ verb: "get", ...lease, namespace: "other", name: "avi-k8s-sync-demo" }), false);
+    // get by name is granted; reading it through a list (even with a name field selector) is not.
+    assert.equal(ok({ verb: "list", ...lease, namespace: "avi-k8s" }), false);
+    assert.equal(ok({ verb: "delete", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), false);
+  });
+
+  it("requestOf() reads HTTP calls as the API server does", () => {
+    assert.deepEqual(requestOf("GET", "/api/v1/nodes", "?limit=500"), {
+      verb: "list",
+      apiGroup: "",
+      resource: "nodes",
+    });
+    assert.deepEqual(requestOf("GET", "/api/v1/nodes", "?watch=1&resourceVersion=5"), {
+      verb: "watch",
+      apiGroup: "",
+      resource: "nodes",
+    });
+    assert.equal(requestOf("GET", "/api/v1/watch/nodes")?.verb, "watch");
+    assert.equal(requestOf("GET", "/api/v1/nodes", "?watch=false")?.verb, "list");
+    assert.deepEqual(requestOf("GET", "/api/v1/namespaces/default/services/web"), {
+      verb: "get",
+      apiGroup: "",
+      resource: "services",
+      namespace: "default",
+      name: "web",
+    });
+    assert.deepEqual(requestOf("PATCH", "/api/v1/namespaces/default/services/web/status"), {
+      verb: "patch",
+      apiGroup: "",
+      resource: "services/status",
+      namespace: "default",
+      name: "web",
+    });
+    assert.deepEqual(requestOf("PUT", "/apis/coordination.k8s.io/v1/namespaces/avi-k8s/leases/l"), {
+      verb: "update",
+      apiGroup: "coordination.k8s.io",
+      resource: "leases",
+      namespace: "avi-k8s",
+      name: "l",
+    });
+    assert.equal(requestOf("POST", "/apis/coordination.k8s.io/v1/namespaces/avi-k8s/leases")?.verb, "create");
+    assert.equal(requestOf("DELETE", "/api/v1/namespaces/a/pods")?.verb, "deletecollection");
+    assert.deepEqual(requestOf("GET", "/api/v1/namespaces/kube-system"), {
+      verb: "get",
+      apiGroup: "",
+      resource: "namespaces",
+      name: "kube-system",
+    });
+    for (const p of ["/api", "/api/v1", "/apis", "/apis/cilium.io/v2", "/version", "/openapi/v3"]) {
+      assert.equal(requestOf("GET", p), undefined, `${p} is not a resource request`);
+    }
+  });
+
+  describe("every request the placement reader makes is granted", () => {
+    for (const fixture of FIXTURES) {
+      it(`fixture ${fixture} (cni auto, nodes and default/web)`, async function () {
+        this.timeout(30_000);
+        let kube: KubeEmulator | undefined;
+        try {
+          kube = await startKubeEmulator({ topology: fixturePath(`${fixture}.yaml`), kubelet: false });
+          const placement = await readPlacement(
+            { kubeconfigPath: kube.kubeconfig },
+            { cni: "auto", services: [{ namespace: "default", name: "web" }] },
+          );
+          assert.ok(placement.nodes.length > 0);
+          const requests = kube.requestLog.map((e) => ({ e, req: requestOf(e.method, e.path, e.query) }));
+          const resources = requests.filter((r) => r.req !== undefined);
+          assert.ok(resources.length >= 3, `the reader listed nodes, got the Service, listed slices`);
+          const denied = resources.filter((r) => !permits(r.req!, LEASE)).map((r) => `${r.e.method} ${r.e.path}`);
+          assert.deepEqual(denied, []);
+        } finally {
+          await kube?.stop();
+        }
+      });
+    }
+  });
+});
