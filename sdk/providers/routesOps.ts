@@ -9,6 +9,7 @@ import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import { adoptedIds, IMPORT_STAMP, importedView, importMismatch, importRoutes, isImportRead } from "./import";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   OUTPUT_CONNECTION_KEYS,
@@ -57,8 +58,14 @@ export async function check(
     cni: (news.cni as CniChoice | undefined) ?? "auto",
     nodeNetworks: (news.nodeNetworks as string[] | undefined) ?? [],
   };
+  // The check of an import (its olds are what the import's read found): the routes must be the program's, and
+  // AKO's ids the read found are acknowledged, so the import itself changes nothing (import.ts).
+  if (typeof olds[IMPORT_STAMP] === "string" && olds.adoptedRouteIds) {
+    props.adoptedRouteIds = olds.adoptedRouteIds as Record<string, string>;
+  }
   const failures = [
     ...validateRoutes(props),
+    ...importMismatch(olds, props as object as Record<string, unknown>, ["cluster", "tenant", "vrf", "cloud"]),
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
@@ -75,8 +82,10 @@ function normalize(key: string, value: unknown): unknown {
 }
 
 export async function diff(olds: RoutesOuts, news: RoutesProps): Promise<pulumi.dynamic.DiffResult> {
-  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
-  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, keys, ROUTES_REPLACE_KEYS, normalize));
+  // adoptedRouteIds: routes of ours under AKO's ids are a change even when every prefix has its next hop.
+  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer", "adoptedRouteIds"];
+  const view = withRecorded(importedView(olds, news), news);
+  return deleteFirstDiff(diffKeys(view, news, keys, ROUTES_REPLACE_KEYS, normalize));
 }
 
 /** The outputs: what the VRF holds, and what refresh and destroy need to find it again (no secret). */
@@ -148,6 +157,9 @@ export async function read(
   props: RoutesOuts,
   settings: Settings | undefined,
 ): Promise<pulumi.dynamic.ReadResult<RoutesOuts>> {
+  if (isImportRead(props as object as Record<string, unknown>, "routes")) {
+    return importRoutes(id, props as object as Record<string, unknown>, settings);
+  }
   const { repointed, conn } = await refreshConnection(props, settings);
   const vrf = await reading(conn, async (s) => {
     try {
@@ -160,13 +172,19 @@ export async function read(
   // Another controller's answer is never "gone": that would drop the resource and orphan its objects.
   if (repointed && (!vrf || props.vrfUuid !== vrf.uuid)) throw new Error(repointed.refusal);
   if (!vrf) return {};
-  const live = routeMap(
-    vrf.routes.filter((r) => isOwnedRoute(props.cluster, r)),
-    false,
-  );
+  const owned = vrf.routes.filter((r) => isOwnedRoute(props.cluster, r));
+  const live = routeMap(owned, false);
   // Recorded from now on, also for a state written before controllers were recorded.
   const base = { ...props, controllerUrl: controllerOrigin(conn.controller) } as RoutesProps;
-  const outs = outputs(base, { routes: live, vrfUuid: vrf.uuid });
+  const adopted = adoptedIds(props.cluster, owned);
+  const outs = outputs(
+    base,
+    { routes: live, vrfUuid: vrf.uuid },
+    {
+      ...(Object.keys(adopted).length > 0 ? { adoptedRouteIds: adopted } : {}),
+      ...pick(props, [IMPORT_STAMP]),
+    },
+  );
   // Inputs change only when the VRF differs from what the state says (or the state is an earlier version's): the
   // next preview then shows exactly what `up` will repair, and names the controller does not hold stay as they are.
   const drift =
