@@ -13,10 +13,12 @@
 // object that is not there, one the adoption rule (provider/avi/adopt.ts) does not let us take, and, in check(), an
 // import whose objects belong to another cluster, service, tenant, VRF or cloud than the program declares.
 //
-// Routes imported from AKO keep AKO's ids until the first `up` after the import: the outputs list them
-// (`adoptedRouteIds`, prefix -> AKO's id), and the import's own Check copies them into the checked inputs so its
-// Diff finds nothing to change; the next run's Check does not (its old inputs are no longer Read's), so that run
-// shows `- adoptedRouteIds` and its update renames the ids in one PUT of the VRF.
+// What an import records is what exists, and the run after it converges: the import's own Check (its olds are
+// Read's inputs, stamped with `importId`) takes the members the controller holds (pool servers, routes) and, for
+// routes imported from AKO, AKO's ids (`adoptedRouteIds`, prefix -> AKO's id), so its Diff finds nothing to change
+// even when pods moved after AKO stopped. The next run's Check does neither (its olds are no longer Read's): its
+// preview shows the servers that differ and `- adoptedRouteIds`, and its update writes them (the ids renamed in one
+// PUT of the VRF).
 import { findVirtualService, readVrf } from "../../provider/avi";
 import { isOwnedRoute, routeIdFor } from "../../provider/plan";
 import { jsonClean, pick } from "./canonical";
@@ -191,6 +193,48 @@ export async function importRoutes(id: string, props: Record_, settings: Setting
   }) as unknown as RoutesOuts;
   const inputs = jsonClean({ ...kept, routes, ...extra, [IMPORT_STAMP]: outs.importId });
   return { id, props: outs, inputs: inputs as unknown as RoutesOuts };
+}
+
+/**
+ * In the check of an import (its olds stamped), the members the controller holds, which the checked inputs take
+ * so that the import records what exists; the next run's check resolves them from the cluster again, and its
+ * preview shows the difference. Where a member means the same in both (a route's next hop, a server's enabled
+ * flag), the cluster's spelling (with node and pod names) is kept, so that preview lists only what differs.
+ * Undefined outside an import.
+ */
+export function importedMembers(olds: Record_, key: "pools" | "routes", desired: unknown): Record_ | undefined {
+  const held = olds[key];
+  if (typeof olds[IMPORT_STAMP] !== "string" || !held || typeof held !== "object") return undefined;
+  const want = desired && typeof desired === "object" ? (desired as Record_) : {};
+  if (key === "routes") return preferSame(held as Record<string, string>, want as Record<string, string>, hop);
+  const out: Record_ = {};
+  for (const [name, pool] of Object.entries(held as Record<string, Record_>)) {
+    const { uuid: _u, ...rest } = pool;
+    const w = want[name] as Record_ | undefined;
+    const servers = preferSame(
+      (rest.servers ?? {}) as Record<string, string>,
+      (w?.servers ?? {}) as Record<string, string>,
+      drained,
+    );
+    out[name] = { ...rest, servers };
+  }
+  return out;
+}
+
+const hop = (v: string) => v.split(" ")[0];
+const drained = (v: string) => v.endsWith(" disabled");
+
+function preferSame(
+  held: Record<string, string>,
+  desired: Record<string, string>,
+  meaning: (v: string) => unknown,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(held)) {
+    const d = desired[k];
+    out[k] = d !== undefined && meaning(d) === meaning(v) ? d : v;
+  }
+  return out;
 }
 
 /** prefix -> id of each route of ours whose id is not the one we derive for its prefix (AKO's, or made by hand). */

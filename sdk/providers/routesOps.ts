@@ -9,7 +9,15 @@ import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
-import { adoptedIds, IMPORT_STAMP, importedView, importMismatch, importRoutes, isImportRead } from "./import";
+import {
+  adoptedIds,
+  IMPORT_STAMP,
+  importedMembers,
+  importedView,
+  importMismatch,
+  importRoutes,
+  isImportRead,
+} from "./import";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   OUTPUT_CONNECTION_KEYS,
@@ -73,7 +81,10 @@ export async function check(
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, routes: UNKNOWN }), failures };
-  return { inputs: jsonClean({ ...props, ...(await resolveRoutes(props, settings)) }), failures };
+  const resolved = await resolveRoutes(props, settings);
+  // An import records the routes the VRF holds (import.ts): a node changed since AKO stopped is the next preview's.
+  const routes = (importedMembers(olds, "routes", resolved.routes) as RouteMap | undefined) ?? resolved.routes;
+  return { inputs: jsonClean({ ...props, ...resolved, routes }), failures };
 }
 
 /** Routes compare by what the controller routes (prefix -> next hop), whatever shape the old state has. */

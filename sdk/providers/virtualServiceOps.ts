@@ -16,7 +16,14 @@ import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
-import { IMPORT_STAMP, importedView, importMismatch, importVirtualService, isImportRead } from "./import";
+import {
+  IMPORT_STAMP,
+  importedMembers,
+  importedView,
+  importMismatch,
+  importVirtualService,
+  isImportRead,
+} from "./import";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   type LivePoolMap,
@@ -95,8 +102,11 @@ export async function check(
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
   const resolved = await resolvePools(props, settings);
+  // An import records the members the pools hold (import.ts): pods that moved since AKO stopped are the next
+  // preview's change, not a reason to refuse the import.
+  const pools = (importedMembers(olds, "pools", resolved.pools) as PoolMap | undefined) ?? resolved.pools;
   return {
-    inputs: jsonClean({ ...props, pools: resolved.pools, conflicts: resolved.conflicts }),
+    inputs: jsonClean({ ...props, pools, conflicts: resolved.conflicts }),
     failures: resolved.failures,
   };
 }

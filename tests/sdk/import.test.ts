@@ -9,6 +9,7 @@ import {
   CheckFailures,
   createStack,
   HostCallError,
+  ImportMismatch,
   type ProviderHost,
   type Stack,
   serializeProvider,
@@ -178,15 +179,20 @@ describe("sdk: importing AKO's objects through the dynamic-provider host", funct
     assert.deepEqual(writes(r), [], "the second up writes nothing");
   });
 
-  it("a later update rewrites the imported VS in this package's shape and deletes AKO's L4 policy set, saying so", async () => {
+  it("pods that moved after AKO stopped do not fail the import; the next preview shows them and its update rewrites the VS in our shape, deleting AKO's L4 policy set and saying so", async () => {
     rig = await startRig();
     const r = rig;
-    await r.stack.import(VS_TYPE, "web", "admin/demo--default-web", vsNews);
+    r.kube.movePod("default", "web-a", "node2");
+    const imported = await r.stack.import(VS_TYPE, "web", "admin/demo--default-web", vsNews);
+    assert.deepEqual(writes(r), []);
     const refreshed = await r.stack.refresh("web");
     assert.equal(refreshed?.outputs.adoptedFrom, "ako", "a refresh keeps what the import recorded");
-    r.kube.movePod("default", "web-a", "node2");
     const step = await r.stack.preview(VS_TYPE, "web", vsNews);
     assert.equal(step.op, "update");
+    const servers = (inputs: Json) =>
+      Object.keys((inputs.pools as Record<string, { servers: Json }>)["demo--default-web-TCP-80"]!.servers).sort();
+    assert.ok(servers(imported.inputs).includes("192.168.101.13:8080"), "the import recorded what the pool held");
+    assert.ok(!servers(step.newInputs).includes("192.168.101.13:8080"), "the preview shows web-a gone from node1");
     r.avi.clearLog();
     const up = await r.stack.up(VS_TYPE, "web", vsNews);
     assert.deepEqual(writes(r), ["PUT vsvip", "PUT pool", "PUT virtualservice", "DELETE l4policyset"]);
@@ -200,6 +206,7 @@ describe("sdk: importing AKO's objects through the dynamic-provider host", funct
     assert.equal(vs.uuid, up.state.outputs.virtualServiceUuid, "the same VS as imported");
     r.avi.clearLog();
     assert.equal((await r.stack.up(VS_TYPE, "web", vsNews)).op, "same");
+    assert.deepEqual(writes(r), []);
     await r.stack.destroy("web");
     assert.deepEqual(
       r.avi
@@ -208,6 +215,28 @@ describe("sdk: importing AKO's objects through the dynamic-provider host", funct
         .sort(),
       ["demo--default-api", "other--default-web"],
     );
+  });
+
+  it("a program that spells the same VS otherwise (VIP by network, defaults written out, ports) imports cleanly; a VIP the VsVip does not hold fails the import", async () => {
+    rig = await startRig();
+    const r = rig;
+    const spelled = {
+      ...vsNews,
+      vip: { network: "vip-net", subnet: "10.10.10.0/24" },
+      ports: [80],
+      seGroup: "Default-Group",
+      applicationProfile: "System-L4-Application",
+      networkProfile: "System-TCP-Proxy",
+      healthMonitor: "System-TCP",
+    };
+    await r.stack.import(VS_TYPE, "web", "admin/demo--default-web", spelled);
+    assert.equal((await r.stack.preview(VS_TYPE, "web", spelled)).op, "same");
+    await assert.rejects(
+      r.stack.import(VS_TYPE, "web2", "admin/demo--default-web", { ...vsNews, vip: { address: "10.10.10.99" } }),
+      ImportMismatch,
+    );
+    assert.equal(r.stack.state("web2"), undefined);
+    assert.deepEqual(writes(r), []);
   });
 
   it("destroy right after an import removes AKO's VS, its L4 policy set, VsVip and pool, and nothing of cluster other", async () => {
