@@ -6,7 +6,7 @@ import { applyRoutes, readVrf, removeRoutes } from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
 import { type CniChoice, isOwnedRoute, planRoutes, routeIdFor } from "../../provider/plan";
 import { kubeSourceProblems, resolveKube } from "../../provider/settings";
-import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
+import { canonical, deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
 import {
@@ -198,8 +198,11 @@ export async function read(
   );
   // Inputs change only when the VRF differs from what the state says (or the state is an earlier version's): the
   // next preview then shows exactly what `up` will repair, and names the controller does not hold stay as they are.
+  // A route of ours that someone gave another id (outside an import) is drift too: the update renames it.
   const drift =
-    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) || Array.isArray(props.routes);
+    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) ||
+    Array.isArray(props.routes) ||
+    canonical(props.adoptedRouteIds) !== canonical(outs.adoptedRouteIds);
   if (!drift && !repointed) return { id, props: outs };
   const inputs = pick({ ...outs, routes: live }, [
     ...ROUTES_INPUT_KEYS,
@@ -208,6 +211,7 @@ export async function read(
     "kubeServer",
     "cniSource",
     "conflicts",
+    "adoptedRouteIds",
   ]);
   return { id, props: outs, inputs: inputs as RoutesOuts };
 }

@@ -313,6 +313,36 @@ describe("sdk: importing AKO's objects through the dynamic-provider host", funct
     assert.equal(r.avi.requestLog.length, requests, "nothing reached the controller");
   });
 
+  it("without an import, a plain create of the routes renames AKO's ids in one PUT; a route renamed by hand later is drift that refresh shows and up repairs", async () => {
+    rig = await startRig();
+    const r = rig;
+    const created = await r.stack.up(ROUTES_TYPE, "routes", routesNews);
+    assert.equal(created.op, "create");
+    assert.deepEqual(writes(r), ["PUT vrfcontext"]);
+    assert.deepEqual(
+      demoIds(r),
+      PREFIXES.map((p) => routeIdFor("demo", p)),
+    );
+    // Someone gives one of our routes another id by hand (the prefix and next hop stay).
+    const [vrf] = await r.session.list<Json>("vrfcontext", { params: { name: "global" } });
+    const routes = ((vrf?.static_routes ?? []) as Json[]).map((x) =>
+      x.route_id === routeIdFor("demo", PREFIXES[0]!) ? { ...x, route_id: "demo-by-hand" } : x,
+    );
+    await r.session.put(`vrfcontext/${String(vrf?.uuid)}`, { ...vrf, static_routes: routes });
+    const refreshed = await r.stack.refresh("routes");
+    assert.deepEqual(refreshed?.outputs.adoptedRouteIds, { [PREFIXES[0]!]: "demo-by-hand" });
+    const step = await r.stack.preview(ROUTES_TYPE, "routes", routesNews);
+    assert.equal(step.op, "update");
+    assert.deepEqual(step.oldInputs?.adoptedRouteIds, { [PREFIXES[0]!]: "demo-by-hand" }, "preview shows it");
+    r.avi.clearLog();
+    await r.stack.up(ROUTES_TYPE, "routes", routesNews);
+    assert.deepEqual(writes(r), ["PUT vrfcontext"]);
+    assert.deepEqual(
+      demoIds(r),
+      PREFIXES.map((p) => routeIdFor("demo", p)),
+    );
+  });
+
   it("without an import, a create refuses AKO's objects naming both ways out; with adopt it takes them over in place", async () => {
     rig = await startRig();
     const r = rig;
