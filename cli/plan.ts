@@ -6,11 +6,14 @@ import {
   type AviConnection,
   type ControllerPreview,
   createAviSession,
+  type FoundVirtualService,
+  findVirtualService,
   formatControllerPreview,
   previewController,
   type VirtualServiceSpec,
 } from "../provider/avi";
 import { type KubeConnection, KubeReadError, readPlacement, type ServiceRef } from "../provider/kube";
+import { type MigrationReport, renderMigration, routeMigration, serviceMigration } from "./migrate";
 import {
   type CniChoice,
   type Conflict,
@@ -61,7 +64,10 @@ controller (read-only; also shows what an apply would change there and the forei
 controller URL it is not read; the password or token comes only from AVI_PASSWORD / AVI_AUTH_TOKEN):
 ${flagHelp(AVI_SETTINGS)}
   --vrf NAME              VRF context of the routes (default global)
-  --avi-cloud NAME        cloud of the VRF, when several clouds have one of that name`;
+  --avi-cloud NAME        cloud of the VRF, when several clouds have one of that name
+  --migrate-from-ako      always print the migration section: what an import would adopt (with the import ids)
+                          and what the first up after it would change; it is printed anyway when the controller
+                          holds objects or route ids AKO made for the cluster`;
 
 export interface PlanArgs {
   cluster: string;
@@ -75,6 +81,8 @@ export interface PlanArgs {
   verbose: boolean;
   /** Set when a controller was given: the plan then also reads it. */
   avi?: AviPlanTarget;
+  /** Print the migration section even when nothing AKO made is found. */
+  migrate?: boolean;
 }
 
 export interface AviPlanTarget {
@@ -96,6 +104,7 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     verbose: { type: "boolean", short: "v" },
     vrf: { type: "string" },
     "avi-cloud": { type: "string" },
+    "migrate-from-ako": { type: "boolean" },
     help: { type: "boolean", short: "h" },
     ...settingFlags(),
   });
@@ -148,6 +157,15 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     verbose: !!values.verbose,
   };
   if (pageSize !== undefined) args.pageSize = pageSize;
+  if (values["migrate-from-ako"]) {
+    if (!sources.some((src) => src.values.controller)) {
+      return {
+        kind: "error",
+        message: "--migrate-from-ako reads the controller: give --avi-controller (or AVI_CONTROLLER)",
+      };
+    }
+    args.migrate = true;
+  }
   // Without a controller URL the controller is not read; with one, every other setting it needs must be there.
   if (sources.some((src) => src.values.controller)) {
     const avi = resolveAvi(sources);
@@ -178,6 +196,10 @@ export interface PlanReport {
   conflicts: Conflict[];
   /** Filled by the controller half of the command (what the controller holds and what an apply would change). */
   controller?: ControllerPreview;
+  /** What an import would adopt and what the first up after it would change (cli/migrate.ts). */
+  migration?: MigrationReport;
+  /** Whether the text form prints the migration section. */
+  showMigration?: boolean;
 }
 
 /** The Kubernetes half of the report: placement read once, then planned by the pure functions. */
@@ -263,6 +285,7 @@ export function renderTable(report: PlanReport, verbose = false): string {
     ...(report.conflicts.length === 0 ? ["  none"] : report.conflicts.map((c) => `  - [${c.kind}] ${c.message}`)),
   );
   if (report.controller) out.push("", ...formatControllerPreview(report.controller));
+  if (report.migration && report.showMigration) out.push("", ...renderMigration(report.migration));
   return out.join("\n");
 }
 
@@ -289,7 +312,10 @@ export async function runPlan(argv: string[]): Promise<number> {
   }
   if (args.avi) {
     try {
-      report.controller = await readController(args.avi, report);
+      const { preview, migration } = await readController(args.avi, report);
+      report.controller = preview;
+      report.migration = migration;
+      report.showMigration = !!args.migrate || migration.akoFound;
     } catch (err) {
       console.error(`avi-k8s plan: ${err instanceof Error ? err.message : String(err)}`);
       return 1;
@@ -299,8 +325,15 @@ export async function runPlan(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The controller half: reads the VRF and each service's objects and compares them with the plan; never writes. */
-async function readController(target: AviPlanTarget, report: PlanReport): Promise<ControllerPreview> {
+/**
+ * The controller half: reads the VRF and each service's objects and compares them with the plan; never writes.
+ * A virtual service AKO made is previewed as an adopting apply would treat it; one the adoption rule refuses is
+ * left out of the preview and shown refused in the migration section.
+ */
+async function readController(
+  target: AviPlanTarget,
+  report: PlanReport,
+): Promise<{ preview: ControllerPreview; migration: MigrationReport }> {
   const session = createAviSession(target.connection);
   // The plan does not know the VIP settings: the VsVip is only looked up, its VIP is not compared.
   const specs: VirtualServiceSpec[] = report.services.map((s) => ({
@@ -319,8 +352,31 @@ async function readController(target: AviPlanTarget, report: PlanReport): Promis
     ...(target.connection.tenant ? { tenant: target.connection.tenant } : {}),
     ...(target.cloud ? { cloud: target.cloud } : {}),
   };
+  const tenant = target.connection.tenant ?? "admin";
   try {
-    return await previewController(session, routeTarget, report.routes, specs);
+    const found: (FoundVirtualService | undefined)[] = [];
+    for (const spec of specs) {
+      const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
+      found.push(await findVirtualService(session, { tenant, name }, spec));
+    }
+    specs.forEach((spec, i) => {
+      if (found[i]?.origin === "ako" && !found[i]?.problem) spec.adopt = true;
+    });
+    const usable = specs.filter((_spec, i) => !found[i]?.problem);
+    const preview = await previewController(session, routeTarget, report.routes, usable);
+    const routesId = `${tenant}/${target.cloud ?? "Default-Cloud"}/${target.vrf}/${report.cluster}`;
+    const routes = routeMigration(report.cluster, routesId, preview.routes);
+    const services = specs.map((spec, i) => {
+      const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
+      return serviceMigration(
+        tenant,
+        name,
+        found[i],
+        preview.services.find((p) => p.name === name),
+      );
+    });
+    const akoFound = routes.renames.length > 0 || found.some((f) => f?.origin === "ako");
+    return { preview, migration: { cluster: report.cluster, routes, services, akoFound } };
   } finally {
     await session.logout();
   }

@@ -32,6 +32,12 @@ export interface ClusterIpVirtualServiceArgs {
   networkProfile?: pulumi.Input<string>;
   /** Default by protocol (System-TCP, System-UDP, System-SCTP). */
   healthMonitor?: pulumi.Input<string>;
+  /**
+   * Create only: take over the virtual service, VsVip, pools and L4 policy set AKO made for this Service (created_by
+   * `ako-<cluster>`, this Service's markers) and rewrite them in this package's shape, instead of refusing them.
+   * Importing them (README, "Importing and migrating from AKO") is the alternative that writes nothing.
+   */
+  adopt?: pulumi.Input<boolean>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -93,6 +99,7 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         applicationProfile: args.applicationProfile,
         networkProfile: args.networkProfile,
         healthMonitor: args.healthMonitor,
+        adopt: args.adopt,
         pools: undefined,
         conflicts: undefined,
         virtualServiceName: undefined,

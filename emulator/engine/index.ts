@@ -14,6 +14,8 @@ export {
 export {
   CheckFailures,
   createStack,
+  type ImportOptions,
+  ImportMismatch,
   type Operation,
   type PreviewStep,
   type ResourceState,

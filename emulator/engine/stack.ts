@@ -28,7 +28,27 @@ export interface Stack {
   /** Read: the state afterwards, or undefined when the provider says the object is gone (dropped from state). */
   refresh(name: string): Promise<ResourceState | undefined>;
   destroy(name: string): Promise<void>;
+  /** The `import` resource option: the resource is recorded from what exists (see importResource). */
+  import(type: string, name: string, id: string, news: Props, opts?: ImportOptions): Promise<ResourceState>;
   state(name: string): ResourceState | undefined;
+}
+
+export interface ImportOptions {
+  /**
+   * The properties the Read request carries. The engine sends none (the request holds the id alone), and
+   * @pulumi/pulumi's dynamic-provider host, 3.248 up to 3.276 at least, then fails before any provider code runs:
+   * it finds the provider's code in those properties ("code must be a string"), pulumi/pulumi#16175. By default
+   * the harness sends the least a host needs, `{ __provider }` from `news`; pass `{}` to send what the engine sends.
+   */
+  readProperties?: Props;
+}
+
+/** The engine refused the import: the provider's outputs differ from what the program declares. */
+export class ImportMismatch extends Error {
+  constructor(readonly resource: string) {
+    super(`${resource}: inputs to import do not match the existing resource`);
+    this.name = "ImportMismatch";
+  }
 }
 
 /** Thrown when check() refuses the inputs, as `pulumi up` stops there. */
@@ -120,6 +140,32 @@ export function createStack(host: ProviderHost): Stack {
       return state;
     },
     destroy,
+    // As the engine performs the option (pulumi/pulumi docs/architecture/deployment-execution/import.md): Read(id);
+    // Check(program inputs, olds = the inputs Read returned); Diff(checked inputs, olds = the outputs Read
+    // returned); any difference fails the import. Nothing is recorded unless every step succeeds.
+    async import(type, name, id, news, opts = {}) {
+      const properties = opts.readProperties ?? (news.__provider === undefined ? {} : { __provider: news.__provider });
+      const read = await host.read({ type, name, id, properties });
+      if (!read.inputs) throw new Error(`${name}: provider does not support importing resources`);
+      if (Object.keys(read.properties).filter((k) => k !== "__provider").length === 0) {
+        throw new Error(`${name}: resource '${id}' does not exist`);
+      }
+      const res = await host.check({ type, name, olds: read.inputs, news });
+      if (res.failures.length > 0) throw new CheckFailures(name, res.failures);
+      const newId = read.id || id;
+      const d = await host.diff({
+        type,
+        name,
+        id: newId,
+        olds: read.properties,
+        news: res.inputs,
+        oldInputs: read.inputs,
+      });
+      if (d.changes !== "none") throw new ImportMismatch(name);
+      const state = { type, name, id: newId, inputs: res.inputs, outputs: read.properties };
+      states.set(name, state);
+      return state;
+    },
     state: (name) => states.get(name),
   };
 }

@@ -1,6 +1,16 @@
 // provider/avi: the Avi Controller client and reconciler. Plain TypeScript (no Pulumi): plain data in and out, no
 // state kept between calls except each session's cookies.
 
+export {
+  type AdoptedPool,
+  adoptionProblem,
+  akoCreatedBy,
+  type FoundVirtualService,
+  findVirtualService,
+  type Identity,
+  type Origin,
+  originOf,
+} from "./adopt";
 export { cookieHeader, parseSetCookie, type SessionCookies, updateCookies } from "./cookies";
 export { AviError, outcomeUnknown } from "./errors";
 export {

@@ -16,7 +16,7 @@
 // 355 met 412; PATCH add/delete sent 426 writes and met none. PATCH is cheaper under heavy contention, but it
 // relies on the inferred route_id key; with writes only on change, contention in practice is far lower.
 
-import { diffRoutes, OWNER_LABEL_KEY } from "../plan";
+import { diffRoutes, OWNER_LABEL_KEY, parseCidr } from "../plan";
 import type { ActualRoute, DesiredRoute, RouteChange } from "../plan/types";
 import { AviError } from "./errors";
 import { ipType, type Json, prefixOf } from "./objects";
@@ -106,19 +106,38 @@ function isNoop(c: RouteChange): boolean {
   return c.add.length === 0 && c.update.length === 0 && c.remove.length === 0;
 }
 
-/** The new list: foreign and unchanged routes as read (same position, same JSON), updates in place, adds at the end. */
+/**
+ * The new list: foreign and unchanged routes as read (same position, same JSON), updates in place, adds at the end,
+ * except that a route of ours under another id (AKO's `<cluster>-<uuid>-<n>`) is renamed where it stands: the add
+ * of its prefix takes its place. One PUT carries the whole list, so the prefix is in the VRF before and after it,
+ * and no version of the VRF ever holds two routes for it (whether a controller would refuse that is unknown).
+ */
 function mergeRoutes(cluster: string, snap: VrfSnapshot, change: RouteChange): Json[] {
   const removed = new Set<ActualRoute>(change.remove);
   const updated = new Map<ActualRoute, DesiredRoute>(change.update.map((u) => [u.from, u.to]));
+  const addsByPrefix = new Map<string, DesiredRoute>();
+  for (const add of change.add) addsByPrefix.set(canonicalPrefix(add.prefix), add);
+  const placed = new Set<DesiredRoute>();
   const out: Json[] = [];
   snap.raw.forEach((raw, i) => {
     const actual = snap.actual[i]!;
-    if (removed.has(actual)) return;
+    if (removed.has(actual)) {
+      const rename = addsByPrefix.get(canonicalPrefix(actual.prefix));
+      if (rename && !placed.has(rename)) {
+        placed.add(rename);
+        out.push(routeToAvi(cluster, rename));
+      }
+      return;
+    }
     const to = updated.get(actual);
     out.push(to ? routeToAvi(cluster, to) : raw);
   });
-  for (const add of change.add) out.push(routeToAvi(cluster, add));
+  for (const add of change.add) if (!placed.has(add)) out.push(routeToAvi(cluster, add));
   return out;
+}
+
+function canonicalPrefix(prefix: string): string {
+  return parseCidr(prefix)?.prefix ?? prefix;
 }
 
 function refuseIdClash(t: RouteTarget, snap: VrfSnapshot, change: RouteChange): void {

@@ -14,6 +14,8 @@ export interface Scope {
   tenant?: string;
   cloud?: string;
   maxConflictRetries?: number;
+  /** Objects the caller has already judged ours although the markers alone do not say so (an adopted VsVip). */
+  owns?: (type: string, obj: Json) => boolean;
 }
 
 export interface Counter {
@@ -52,7 +54,7 @@ export async function findByName(
 
 /** Refuses, naming the object and its owner, to touch something our markers do not claim. */
 export function claim(scope: Scope, type: string, obj: Json): Json {
-  if (!isOurs(obj, scope)) {
+  if (!isOurs(obj, scope) && !scope.owns?.(type, obj)) {
     throw new AviError({
       operation: `adopt ${type}`,
       object: `${type} ${String(obj.name)} (${String(obj.uuid)})`,

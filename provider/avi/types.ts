@@ -47,6 +47,12 @@ export interface VirtualServiceSpec {
   /** Preview only: false when the caller does not know the VIP settings (the plan command), so the VsVip is
    * only looked up and its VIP not compared. Default true. */
   compareVip?: boolean;
+  /**
+   * Adopting objects AKO made (provider/avi/adopt.ts): objects created by `ako-<cluster>` with this service's
+   * markers are taken over, and so is the VsVip the virtual service refers to when it carries only this cluster's
+   * clustername marker (AKO marks VsVips so). Without it such objects are refused. Default false.
+   */
+  adopt?: boolean;
 }
 
 export interface PoolState {

@@ -4,10 +4,11 @@
 // of ours that the VS no longer uses are deleted once the VS stops referring to them, so nothing is orphaned.
 
 import { virtualServiceName } from "../plan";
-import type { AviError } from "./errors";
+import { originOf, vsvipAdoptable } from "./adopt";
+import { AviError } from "./errors";
 import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json, ownerOf } from "./objects";
 import { listPoolsOf, poolMatches, serverChange, serversOf } from "./pools";
-import { uuidOfRef } from "./refs";
+import { covers, uuidOfRef } from "./refs";
 import { checkSeGroup } from "./segroup";
 import type { AviSession } from "./session";
 import { type Counter, callOpts, claim, deleteIfPresent, findByName, isCovered, upsert } from "./store";
@@ -20,8 +21,11 @@ import type {
   VirtualServiceState,
 } from "./types";
 
-/** VS fields we drop when our body no longer sets them (a second port removed leaves no stale pool mapping). */
-const VS_OPTIONAL = ["service_pool_select"] as const;
+/**
+ * VS fields we drop when our body no longer sets them: a second port removed leaves no stale pool mapping, and an
+ * adopted AKO virtual service stops selecting pools through its L4 policy set once we select them ourselves.
+ */
+const VS_OPTIONAL = ["service_pool_select", "l4_policies"] as const;
 
 interface Found {
   name: string;
@@ -49,6 +53,52 @@ async function readAll(s: AviSession, spec: VirtualServiceSpec): Promise<Found> 
   const wanted = new Set(spec.pools.map((p) => p.name));
   const orphans = named.filter((o) => !wanted.has(String(o.name)) && isOurs(o, spec));
   return { name, pools, orphans, ...(vsvip ? { vsvip } : {}), ...(vs ? { vs } : {}) };
+}
+
+/**
+ * Refuses, before any write, what this spec may not take over: objects whose markers are not ours, and AKO's
+ * objects unless the spec adopts them (then AKO's VsVip, which carries only the clustername marker, goes with the
+ * virtual service that refers to it).
+ */
+function claimFound(spec: VirtualServiceSpec, f: Found): void {
+  const claimOne = (type: string, obj: Json) => {
+    claim(spec, type, obj);
+    if (!spec.adopt && originOf(obj, spec.cluster) === "ako") {
+      throw new AviError({
+        operation: `adopt ${type}`,
+        object: `${type} ${String(obj.name)} (${String(obj.uuid)})`,
+        controllerMessage: `AKO made it (created_by ako-${spec.cluster}); take it over with an import (README, "Migrating from AKO") or the resource's adopt argument`,
+      });
+    }
+  };
+  if (f.vs) claimOne("virtualservice", f.vs);
+  if (f.vsvip && !(spec.adopt && vsvipAdoptable(f.vsvip, f.vs, spec))) claim(spec, "vsvip", f.vsvip);
+  for (const p of f.pools.values()) claimOne("pool", p);
+}
+
+/** AKO's L4 policy sets the VS refers to (an adopted VS that has not been rewritten in our shape yet). */
+async function policySetsOf(s: AviSession, spec: VirtualServiceSpec, vs: Json | undefined): Promise<Json[]> {
+  const refs = (Array.isArray(vs?.l4_policies) ? (vs.l4_policies as Json[]) : []).map((p) => p.l4_policy_set_ref);
+  const out: Json[] = [];
+  for (const ref of refs) {
+    const uuid = uuidOfRef(ref);
+    if (!uuid) continue;
+    try {
+      out.push(await s.get<Json>(`l4policyset/${uuid}`, callOpts(spec, `l4policyset ${uuid}`, { include_name: true })));
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+  }
+  return out;
+}
+
+/**
+ * A VIP the VsVip already holds in a form that satisfies ours (AKO's: auto-allocated from the network *and* the
+ * address) is sent back exactly as held when other fields change: rewriting it in our form could release the IPAM
+ * allocation or, worse, allocate another address, and the VIP would move.
+ */
+function keepSatisfiedVip(body: Json, live: Json | undefined): Json {
+  return live && Array.isArray(live.vip) && covers(live.vip, body.vip, "vip") ? { ...body, vip: live.vip } : body;
 }
 
 function vipAddressOf(vsvip: Json | undefined): string {
@@ -88,8 +138,7 @@ export async function previewVirtualService(s: AviSession, spec: VirtualServiceS
   validate(spec);
   const warnings = await checkSeGroup(s, spec, spec.seGroup, "warn");
   const f = await readAll(s, spec);
-  if (f.vs) claim(spec, "virtualservice", f.vs);
-  if (f.vsvip) claim(spec, "vsvip", f.vsvip);
+  claimFound(spec, f);
   const vipMatches = (v: Json) => spec.compareVip === false || isCovered(v, buildVsVip(spec, f.name));
   const vsvipAction: ObjectAction = !f.vsvip ? "create" : vipMatches(f.vsvip) ? "none" : "update";
   const pools = spec.pools.map((p) => {
@@ -123,11 +172,18 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
   const counter: Counter = { writes: 0 };
   const f = await readAll(s, spec);
   // Refuse before the first write if any object of ours by name belongs to someone else.
-  if (f.vs) claim(spec, "virtualservice", f.vs);
-  if (f.vsvip) claim(spec, "vsvip", f.vsvip);
-  for (const p of f.pools.values()) claim(spec, "pool", p);
+  claimFound(spec, f);
+  const policySets = await policySetsOf(s, spec, f.vs);
 
-  const vsvip = await upsert(s, spec, "vsvip", f.vsvip, buildVsVip(spec, f.name), counter);
+  const vsvipScope = { ...spec, owns: (_type: string, o: Json) => !!spec.adopt && vsvipAdoptable(o, f.vs, spec) };
+  const vsvip = await upsert(
+    s,
+    vsvipScope,
+    "vsvip",
+    f.vsvip,
+    keepSatisfiedVip(buildVsVip(spec, f.name), f.vsvip),
+    counter,
+  );
   const pools = new Map<string, Json>();
   for (const p of spec.pools) {
     const obj = await upsert(s, spec, "pool", f.pools.get(p.name), buildPool(spec, p), counter, (a) =>
@@ -146,6 +202,20 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
     (a) => isCovered(a, body, VS_OPTIONAL),
     VS_OPTIONAL,
   );
+  // The VS no longer refers to AKO's policy sets: delete those of this service (before the pools they select).
+  for (const ps of policySets) {
+    if (!isOurs(ps, spec)) {
+      warnings.push(
+        `l4policyset ${String(ps.name)} is no longer used by ${f.name} but is not ours (${ownerOf(ps)}); it stays`,
+      );
+      continue;
+    }
+    if (await deleteIfPresent(s, spec, "l4policyset", ps, counter)) {
+      warnings.push(
+        `deleted l4policyset ${String(ps.name)}: AKO's port-to-pool rules, unused now that ${f.name} selects its pools itself`,
+      );
+    }
+  }
   for (const orphan of f.orphans) await deleteIfPresent(s, spec, "pool", orphan, counter);
 
   // The VsVip answer of a create may not yet carry an IPAM-allocated address; read it back once in that case.
@@ -208,12 +278,15 @@ export async function deleteVirtualService(
 ): Promise<{ deleted: number; writes: number; left: LeftObject[] }> {
   const counter: Counter = { writes: 0 };
   const f = await readAll(s, spec);
+  const policySets = await policySetsOf(s, spec, f.vs);
   const left: LeftObject[] = [];
   let deleted = 0;
+  const owned = (type: string, obj: Json) =>
+    isOurs(obj, spec) || (type === "vsvip" && !!spec.adopt && vsvipAdoptable(obj, f.vs, spec));
   const drop = async (type: string, obj: Json | undefined) => {
     if (!obj) return;
     const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
-    if (!isOurs(obj, spec)) {
+    if (!owned(type, obj)) {
       left.push({ object, reason: `it is not ours (${ownerOf(obj)})` });
       return;
     }
@@ -231,6 +304,8 @@ export async function deleteVirtualService(
     }
   };
   await drop("virtualservice", f.vs);
+  // Another owner's policy set is not part of this resource: it is neither deleted nor reported as left.
+  for (const ps of policySets) if (isOurs(ps, spec)) await drop("l4policyset", ps);
   await drop("vsvip", f.vsvip);
   for (const p of [...f.pools.values(), ...f.orphans]) await drop("pool", p);
   return { deleted, writes: counter.writes, left };

@@ -62,6 +62,8 @@ export interface RoutesProps extends ConnectionProps, LocationProps {
   cniSource?: string;
   /** Nodes or CIDRs that get no route, and foreign routes overlapping ours; informative, never a reason to update. */
   conflicts?: string[];
+  /** Only in the checked inputs of an import (import.ts): AKO's route ids the import found, acknowledged. */
+  adoptedRouteIds?: Record<string, string>;
 }
 export const ROUTES_INPUT_KEYS = ["cluster", "vrf", "cloud", "tenant", "cni", "nodeNetworks", "routes"] as const;
 export const ROUTES_REPLACE_KEYS = ["cluster", "vrf", "cloud", "tenant", "controllerUrl"] as const;
@@ -73,6 +75,10 @@ export interface RoutesOuts extends Omit<RoutesProps, "routes"> {
   vrfUuid?: string;
   cniSource: string;
   conflicts: string[];
+  /** Routes of ours the VRF holds under an id we do not derive (AKO's): prefix -> that id; the next update renames. */
+  adoptedRouteIds?: Record<string, string>;
+  /** Set by an import until the first update: the id it was imported by (import.ts). */
+  importId?: string;
 }
 
 export interface VirtualServiceProps extends ConnectionProps, LocationProps {
@@ -94,6 +100,8 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   pools?: PoolMap | string;
   /** Ports without endpoints, unusable addresses; informative, never a reason to update. */
   conflicts?: string[];
+  /** Create only: take over the objects AKO made for this Service instead of refusing them. */
+  adopt?: boolean;
 }
 export const VS_INPUT_KEYS = [
   "cluster",
@@ -121,4 +129,8 @@ export interface VirtualServiceOuts extends Omit<VirtualServiceProps, "pools"> {
   vipAddress: string;
   conflicts: string[];
   warnings: string[];
+  /** Set by an import until the first update: the id it was imported by (import.ts). */
+  importId?: string;
+  /** "ako" while the objects are AKO's shape: updates and deletes take them over (provider/avi/adopt.ts). */
+  adoptedFrom?: "ako";
 }

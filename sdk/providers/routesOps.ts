@@ -6,9 +6,18 @@ import { applyRoutes, readVrf, removeRoutes } from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
 import { type CniChoice, isOwnedRoute, planRoutes, routeIdFor } from "../../provider/plan";
 import { kubeSourceProblems, resolveKube } from "../../provider/settings";
-import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
+import { canonical, deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import {
+  adoptedIds,
+  IMPORT_STAMP,
+  importedMembers,
+  importedView,
+  importMismatch,
+  importRoutes,
+  isImportRead,
+} from "./import";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   OUTPUT_CONNECTION_KEYS,
@@ -57,8 +66,14 @@ export async function check(
     cni: (news.cni as CniChoice | undefined) ?? "auto",
     nodeNetworks: (news.nodeNetworks as string[] | undefined) ?? [],
   };
+  // The check of an import (its olds are what the import's read found): the routes must be the program's, and
+  // AKO's ids the read found are acknowledged, so the import itself changes nothing (import.ts).
+  if (typeof olds[IMPORT_STAMP] === "string" && olds.adoptedRouteIds) {
+    props.adoptedRouteIds = olds.adoptedRouteIds as Record<string, string>;
+  }
   const failures = [
     ...validateRoutes(props),
+    ...importMismatch(olds, props as object as Record<string, unknown>, ["cluster", "tenant", "vrf", "cloud"]),
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
@@ -66,7 +81,10 @@ export async function check(
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, routes: UNKNOWN }), failures };
-  return { inputs: jsonClean({ ...props, ...(await resolveRoutes(props, settings)) }), failures };
+  const resolved = await resolveRoutes(props, settings);
+  // An import records the routes the VRF holds (import.ts): a node changed since AKO stopped is the next preview's.
+  const routes = (importedMembers(olds, "routes", resolved.routes) as RouteMap | undefined) ?? resolved.routes;
+  return { inputs: jsonClean({ ...props, ...resolved, routes }), failures };
 }
 
 /** Routes compare by what the controller routes (prefix -> next hop), whatever shape the old state has. */
@@ -75,8 +93,10 @@ function normalize(key: string, value: unknown): unknown {
 }
 
 export async function diff(olds: RoutesOuts, news: RoutesProps): Promise<pulumi.dynamic.DiffResult> {
-  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
-  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, keys, ROUTES_REPLACE_KEYS, normalize));
+  // adoptedRouteIds: routes of ours under AKO's ids are a change even when every prefix has its next hop.
+  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer", "adoptedRouteIds"];
+  const view = withRecorded(importedView(olds, news), news);
+  return deleteFirstDiff(diffKeys(view, news, keys, ROUTES_REPLACE_KEYS, normalize));
 }
 
 /** The outputs: what the VRF holds, and what refresh and destroy need to find it again (no secret). */
@@ -148,6 +168,9 @@ export async function read(
   props: RoutesOuts,
   settings: Settings | undefined,
 ): Promise<pulumi.dynamic.ReadResult<RoutesOuts>> {
+  if (isImportRead(props as object as Record<string, unknown>, "routes")) {
+    return importRoutes(id, props as object as Record<string, unknown>, settings);
+  }
   const { repointed, conn } = await refreshConnection(props, settings);
   const vrf = await reading(conn, async (s) => {
     try {
@@ -160,17 +183,26 @@ export async function read(
   // Another controller's answer is never "gone": that would drop the resource and orphan its objects.
   if (repointed && (!vrf || props.vrfUuid !== vrf.uuid)) throw new Error(repointed.refusal);
   if (!vrf) return {};
-  const live = routeMap(
-    vrf.routes.filter((r) => isOwnedRoute(props.cluster, r)),
-    false,
-  );
+  const owned = vrf.routes.filter((r) => isOwnedRoute(props.cluster, r));
+  const live = routeMap(owned, false);
   // Recorded from now on, also for a state written before controllers were recorded.
   const base = { ...props, controllerUrl: controllerOrigin(conn.controller) } as RoutesProps;
-  const outs = outputs(base, { routes: live, vrfUuid: vrf.uuid });
+  const adopted = adoptedIds(props.cluster, owned);
+  const outs = outputs(
+    base,
+    { routes: live, vrfUuid: vrf.uuid },
+    {
+      ...(Object.keys(adopted).length > 0 ? { adoptedRouteIds: adopted } : {}),
+      ...pick(props, [IMPORT_STAMP]),
+    },
+  );
   // Inputs change only when the VRF differs from what the state says (or the state is an earlier version's): the
   // next preview then shows exactly what `up` will repair, and names the controller does not hold stay as they are.
+  // A route of ours that someone gave another id (outside an import) is drift too: the update renames it.
   const drift =
-    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) || Array.isArray(props.routes);
+    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) ||
+    Array.isArray(props.routes) ||
+    canonical(props.adoptedRouteIds) !== canonical(outs.adoptedRouteIds);
   if (!drift && !repointed) return { id, props: outs };
   const inputs = pick({ ...outs, routes: live }, [
     ...ROUTES_INPUT_KEYS,
@@ -179,6 +211,7 @@ export async function read(
     "kubeServer",
     "cniSource",
     "conflicts",
+    "adoptedRouteIds",
   ]);
   return { id, props: outs, inputs: inputs as RoutesOuts };
 }

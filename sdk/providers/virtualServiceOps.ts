@@ -16,6 +16,14 @@ import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import {
+  IMPORT_STAMP,
+  importedMembers,
+  importedView,
+  importMismatch,
+  importVirtualService,
+  isImportRead,
+} from "./import";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   type LivePoolMap,
@@ -30,6 +38,9 @@ import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
 import { validateVirtualService } from "./validate";
 
 const OPTIONAL_STRINGS = ["seGroup", "applicationProfile", "networkProfile", "healthMonitor"] as const;
+const IDENTITY_KEYS = ["cluster", "namespace", "service", "tenant", "vrf", "cloud"] as const;
+/** Kept from the state through refresh until the first update: an imported resource's record (import.ts). */
+const IMPORTED = [IMPORT_STAMP, "adoptedFrom"] as const;
 /** What the outputs keep of the inputs: what diff compares and what refresh and destroy need to find the objects. */
 const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
 
@@ -75,9 +86,14 @@ export async function check(
     vrf: (news.vrf as string | undefined) ?? "global",
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
     vip: news.vip as VirtualServiceProps["vip"],
+    ...(news.adopt !== undefined ? { adopt: news.adopt as boolean } : {}),
   };
   const failures = [
     ...validateVirtualService(props),
+    ...importMismatch(olds, props as object as Record<string, unknown>, IDENTITY_KEYS),
+    ...(props.adopt !== undefined && typeof props.adopt !== "boolean" && !isUnknown(props.adopt)
+      ? [{ property: "adopt", reason: "adopt must be true or false." }]
+      : []),
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
@@ -86,8 +102,11 @@ export async function check(
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
   const resolved = await resolvePools(props, settings);
+  // An import records the members the pools hold (import.ts): pods that moved since AKO stopped are the next
+  // preview's change, not a reason to refuse the import.
+  const pools = (importedMembers(olds, "pools", resolved.pools) as PoolMap | undefined) ?? resolved.pools;
   return {
-    inputs: jsonClean({ ...props, pools: resolved.pools, conflicts: resolved.conflicts }),
+    inputs: jsonClean({ ...props, pools, conflicts: resolved.conflicts }),
     failures: resolved.failures,
   };
 }
@@ -98,7 +117,14 @@ function normalize(key: string, value: unknown): unknown {
 }
 
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
-  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
+  const view = withRecorded(importedView(olds, news), news);
+  return deleteFirstDiff(diffKeys(view, news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
+}
+
+/** AKO's objects are taken over when the resource was imported from AKO, or created with `adopt: true`. */
+function adopting(p: object | undefined): boolean {
+  const r = (p ?? {}) as { adopt?: unknown; adoptedFrom?: unknown };
+  return r.adopt === true || r.adoptedFrom === "ako";
 }
 
 function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): VirtualServiceSpec {
@@ -125,6 +151,7 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): V
     ...(p.applicationProfile ? { applicationProfile: p.applicationProfile } : {}),
     ...(p.networkProfile ? { networkProfile: p.networkProfile } : {}),
     ...(p.healthMonitor ? { healthMonitor: p.healthMonitor } : {}),
+    ...(adopting(p) ? { adopt: true } : {}),
   };
 }
 
@@ -171,12 +198,15 @@ async function apply(
   const located = { ...p, controllerUrl: controllerOrigin(conn.controller) };
   const id = virtualServiceName(p.cluster, p.namespace, p.service);
   const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
+  const adopt = adopting(p) || adopting(olds);
+  // Until the objects are rewritten in our shape, a partial failure must still let the next run take them over.
+  const kept = adopt && olds?.adoptedFrom === "ako" ? { adoptedFrom: "ako" } : {};
   return writing(
     conn,
     id,
-    () => outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }),
+    () => ({ ...outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }), ...kept }),
     async (s) => {
-      const result = await applyVirtualService(s, spec(p, resolved.pools));
+      const result = await applyVirtualService(s, { ...spec(p, resolved.pools), ...(adopt ? { adopt } : {}) });
       return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
     },
     p,
@@ -197,6 +227,9 @@ export async function read(
   props: VirtualServiceOuts,
   settings: Settings | undefined,
 ): Promise<pulumi.dynamic.ReadResult<VirtualServiceOuts>> {
+  if (isImportRead(props as object as Record<string, unknown>, "pools")) {
+    return importVirtualService(id, props as object as Record<string, unknown>, settings);
+  }
   const { conn, repointed } = refreshConnection(props, settings);
   const known = poolViews(props.pools) ?? [];
   const state = await reading(conn, (s) => readVirtualService(s, spec(props, known)));
@@ -204,7 +237,10 @@ export async function read(
   if (repointed && state?.vsUuid !== props.virtualServiceUuid) throw new Error(repointed.refusal);
   if (!state) return {};
   const base = { ...props, controllerUrl: controllerOrigin(conn.controller) };
-  const outs = outputs(base, state, { conflicts: props.conflicts ?? [], warnings: props.warnings ?? [] });
+  const outs = {
+    ...outputs(base, state, { conflicts: props.conflicts ?? [], warnings: props.warnings ?? [] }),
+    ...pick(props as object as Record<string, unknown>, IMPORTED),
+  } as VirtualServiceOuts;
   // Inputs change only when the controller differs from what the state says (or the state is an earlier
   // version's): the next preview then shows exactly what `up` will repair, and pod names stay as they are.
   const same = JSON.stringify(poolMeaning(props.pools)) === JSON.stringify(poolMeaning(outs.pools));
