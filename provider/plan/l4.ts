@@ -16,6 +16,8 @@ export interface L4Target {
   args: L4Args;
   /** Prefix of the argument paths in failures: "" for a virtual service, "members[1]." for a shared VIP's member. */
   prefix: string;
+  /** A shared VIP's own healthMonitor and pool, under every member's (portPools are per member only). */
+  defaults?: Pick<L4Args, "healthMonitor" | "pool">;
 }
 
 export interface L4Options {
@@ -38,7 +40,10 @@ export const MAX_NAME_LENGTH = 255;
 
 type Origin = Partial<Record<keyof PoolArgs, string>>;
 
-/** `pool`, then `portPools["80"]`, then `portPools["80/TCP"]`, field by field; remembers where each field came from. */
+/**
+ * The group's defaults (a shared VIP's own healthMonitor and pool), then the target's healthMonitor and `pool`, then
+ * `portPools["80"]`, then `portPools["80/TCP"]`, field by field; remembers where each field came from.
+ */
 function merged(target: L4Target, port: number, protocol: string): { args: PoolArgs; origin: Origin } {
   const args: PoolArgs = {};
   const origin: Origin = {};
@@ -50,11 +55,18 @@ function merged(target: L4Target, port: number, protocol: string): { args: PoolA
       origin[k] = `${path}.${k}`;
     }
   };
-  const a = target.args;
-  if (a.healthMonitor !== undefined) {
-    args.healthMonitor = a.healthMonitor;
-    origin.healthMonitor = `${target.prefix}healthMonitor`;
+  const monitor = (m: L4Args["healthMonitor"], path: string) => {
+    if (m === undefined) return;
+    args.healthMonitor = m;
+    origin.healthMonitor = path;
+  };
+  const d = target.defaults;
+  if (d) {
+    monitor(d.healthMonitor, "healthMonitor");
+    layer(d.pool, "pool");
   }
+  const a = target.args;
+  monitor(a.healthMonitor, `${target.prefix}healthMonitor`);
   layer(a.pool, `${target.prefix}pool`);
   for (const [key, p] of Object.entries(a.portPools ?? {})) {
     const k = parsePortKey(key);
@@ -125,7 +137,13 @@ interface Acc {
   profiles: Record<string, { clientIpTimeout: number }>;
   failures: L4Failure[];
   notes: string[];
-  refs: { healthmonitor: Set<string>; applicationpersistenceprofile: Set<string> };
+  refs: L4Refs;
+}
+
+function addRef(refs: Record<string, string[]>, name: string, property: string): void {
+  const list = refs[name] ?? [];
+  refs[name] = list;
+  if (!list.includes(property)) list.push(property);
 }
 
 function monitorFor(
@@ -138,7 +156,7 @@ function monitorFor(
   const m = args.healthMonitor;
   if (m === undefined) return DEFAULT_MONITOR[pool.protocol];
   if (typeof m === "string") {
-    acc.refs.healthmonitor.add(m);
+    addRef(acc.refs.healthmonitor, m, origin.healthMonitor ?? "healthMonitor");
     return m;
   }
   const hm = m as HealthMonitorArgs;
@@ -167,11 +185,17 @@ function monitorFor(
   return name;
 }
 
-function persistenceFor(pool: DesiredPool, svc: ServicePlacement, args: PoolArgs, acc: Acc): string | undefined {
+function persistenceFor(
+  pool: DesiredPool,
+  svc: ServicePlacement,
+  args: PoolArgs,
+  origin: Origin,
+  acc: Acc,
+): string | undefined {
   const p = args.persistence;
   if (p === false) return undefined;
   if (typeof p === "string") {
-    acc.refs.applicationpersistenceprofile.add(p);
+    addRef(acc.refs.applicationpersistenceprofile, p, origin.persistence ?? "persistence");
     return p;
   }
   let minutes: number | undefined;
@@ -195,7 +219,7 @@ function poolL4(target: L4Target, pool: DesiredPool, acc: Acc): PoolL4 {
     ...balancing(args, origin, acc.failures),
     gracefulDisableTimeout: args.gracefulDisableTimeout ?? 1,
   };
-  const persistence = persistenceFor(pool, target.service, args, acc);
+  const persistence = persistenceFor(pool, target.service, args, origin, acc);
   if (persistence) out.persistence = persistence;
   if (args.serverDisableType) out.serverDisableType = args.serverDisableType;
   if (args.minServersUp !== undefined) out.minServersUp = args.minServersUp;
@@ -248,7 +272,7 @@ export function resolveL4(targets: readonly L4Target[], opts: L4Options = {}): L
     profiles: {},
     failures: [],
     notes: [],
-    refs: { healthmonitor: new Set(), applicationpersistenceprofile: new Set() },
+    refs: { healthmonitor: {}, applicationpersistenceprofile: {} },
   };
   const pools: Record<string, PoolL4> = {};
   for (const t of targets) {
@@ -274,10 +298,7 @@ export function resolveL4(targets: readonly L4Target[], opts: L4Options = {}): L
     plan,
     failures,
     notes: [...new Set(acc.notes)],
-    refs: {
-      healthmonitor: [...acc.refs.healthmonitor].sort(),
-      applicationpersistenceprofile: [...acc.refs.applicationpersistenceprofile].sort(),
-    },
+    refs: acc.refs,
   };
 }
 

@@ -142,8 +142,8 @@ export interface L4Plan {
   fullClientLogs?: boolean;
 }
 
-/** The controller objects an L4Plan names that must already exist, by Avi type. */
+/** The controller objects an L4Plan names that must already exist, by Avi type: name -> the arguments naming it. */
 export interface L4Refs {
-  healthmonitor: string[];
-  applicationpersistenceprofile: string[];
+  healthmonitor: Record<string, string[]>;
+  applicationpersistenceprofile: Record<string, string[]>;
 }

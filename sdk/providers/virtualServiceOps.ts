@@ -10,52 +10,45 @@ import {
   type VirtualServiceSpec,
   type VirtualServiceState,
 } from "../../provider/avi";
-import { readServicePlacement } from "../../provider/kube";
-import { planPools, poolConflicts, virtualServiceName } from "../../provider/plan";
-import { kubeSourceProblems, resolveKube } from "../../provider/settings";
+import { implicitL4, type L4Plan, validateL4Args, virtualServiceName } from "../../provider/plan";
+import { kubeSourceProblems } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
-import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import { connectionArgs, type Settings } from "./connection";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   type LivePoolMap,
   OUTPUT_CONNECTION_KEYS,
-  type PoolMap,
   VS_INPUT_KEYS,
   VS_REPLACE_KEYS,
   type VirtualServiceOuts,
   type VirtualServiceProps,
 } from "./props";
 import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
-import { validateVirtualService } from "./validate";
+import { validateMembers, validateVirtualService } from "./validate";
+import { type Failure, missingRefFailures, type Resolved, resolveTargets } from "./virtualServiceTargets";
 
 const OPTIONAL_STRINGS = ["seGroup", "applicationProfile", "networkProfile", "healthMonitor"] as const;
+/** The L4 args check() copies as given (validated, then resolved into `l4`). */
+const L4_ARGS = ["pool", "portPools", "sourceRanges", "fullClientLogs", "members"] as const;
 /** What the outputs keep of the inputs: what diff compares and what refresh and destroy need to find the objects. */
 const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
 
-async function resolvePools(p: VirtualServiceProps, settings: Settings | undefined) {
-  const kube = resolveKube(sourcesOf(p, settings)).connection;
-  const svc = await readServicePlacement(kube, { namespace: p.namespace, name: p.service });
-  const failures: { property: string; reason: string }[] = [];
-  (p.ports ?? []).forEach((port, i) => {
-    if (!svc.ports.some((sp) => sp.port === port)) {
-      const has = svc.ports.map((sp) => sp.port).join(", ") || "none";
-      failures.push({
-        property: `ports[${i}]`,
-        reason: `Service ${p.namespace}/${p.service} has no port ${port} (it has ${has}).`,
-      });
-    }
-  });
-  const chosen = p.ports ? { ...svc, ports: svc.ports.filter((sp) => p.ports?.includes(sp.port)) } : svc;
-  const pools: PoolMap = {};
-  for (const pool of planPools(p.cluster, chosen)) {
-    pools[pool.name] = {
-      servicePort: pool.servicePort,
-      protocol: pool.protocol,
-      servers: serverMap(pool.servers, true),
-    };
+/** The values that are known: an unknown one (preview) is checked once it is known. */
+function knownOnly<T extends object>(v: T): Partial<T> {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => !isUnknown(x))) as Partial<T>;
+}
+
+/** check()'s controller read: the objects the plan names must exist (one list per type, shared session). */
+async function refFailures(p: VirtualServiceProps, settings: Settings | undefined, refs: Resolved["refs"]) {
+  const named = Object.values(refs).flatMap((byName) => Object.values(byName).flat());
+  if (named.length === 0) return [];
+  try {
+    return await missingRefFailures(connectionFor(p, settings, "Preview"), refs);
+  } catch (err) {
+    const reason = `could not check that the named objects exist: ${err instanceof Error ? err.message : String(err)}`;
+    return [{ property: named[0] ?? "healthMonitor", reason }];
   }
-  return { pools, conflicts: poolConflicts(chosen).map((c) => c.message), failures };
 }
 
 export async function check(
@@ -67,7 +60,7 @@ export async function check(
   const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
     ...args,
-    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports"]),
+    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", ...L4_ARGS]),
     ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
@@ -76,19 +69,28 @@ export async function check(
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
     vip: news.vip as VirtualServiceProps["vip"],
   };
-  const failures = [
+  const failures: Failure[] = [
     ...validateVirtualService(props),
+    ...validateL4Args(knownOnly(props)),
+    ...validateMembers(props),
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
   ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
-  if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
-  const resolved = await resolvePools(props, settings);
+  if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN, l4: UNKNOWN }), failures };
+  const resolved = await resolveTargets(props, settings);
+  const refused = resolved.failures.length > 0 ? resolved.failures : await refFailures(props, settings, resolved.refs);
   return {
-    inputs: jsonClean({ ...props, pools: resolved.pools, conflicts: resolved.conflicts }),
-    failures: resolved.failures,
+    inputs: jsonClean({
+      ...props,
+      ...(resolved.vip ? { vip: resolved.vip } : {}),
+      pools: resolved.pools,
+      l4: resolved.l4,
+      conflicts: resolved.conflicts,
+    }),
+    failures: refused,
   };
 }
 
@@ -97,11 +99,24 @@ function normalize(key: string, value: unknown): unknown {
   return key === "pools" && !isUnknown(value) ? (poolMeaning(value) ?? value) : value;
 }
 
-export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
-  return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
+/**
+ * State written before `l4` existed says what that version wrote: AKO's monitor per protocol (or the one it named),
+ * the default algorithm; the same settings now are no change, so an upgrade alone shows no update. (Its pools get
+ * graceful_disable_timeout written explicitly at their next update.)
+ */
+function withImplicitL4(olds: VirtualServiceOuts, news: VirtualServiceProps): VirtualServiceOuts {
+  if (olds.l4 !== undefined || news.l4 === undefined) return olds;
+  const monitor = typeof olds.healthMonitor === "string" ? olds.healthMonitor : undefined;
+  return { ...olds, l4: implicitL4(poolViews(olds.pools) ?? [], monitor) };
 }
 
-function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): VirtualServiceSpec {
+export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
+  const o = withImplicitL4(withRecorded(olds, news), news);
+  return deleteFirstDiff(diffKeys(o, news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
+}
+
+function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[], l4?: L4Plan): VirtualServiceSpec {
+  const plan = l4 ?? (typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined);
   const vip =
     p.vip.address !== undefined
       ? { address: p.vip.address }
@@ -124,7 +139,9 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): V
     ...(p.seGroup ? { seGroup: p.seGroup } : {}),
     ...(p.applicationProfile ? { applicationProfile: p.applicationProfile } : {}),
     ...(p.networkProfile ? { networkProfile: p.networkProfile } : {}),
-    ...(p.healthMonitor ? { healthMonitor: p.healthMonitor } : {}),
+    ...(typeof p.healthMonitor === "string" ? { healthMonitor: p.healthMonitor } : {}),
+    ...(plan ? { l4: plan } : {}),
+    ...(p.members ? { sharedVip: p.service } : {}),
   };
 }
 
@@ -161,14 +178,16 @@ async function apply(
   operation: string,
 ): Promise<VirtualServiceOuts> {
   const known = poolViews(p.pools);
-  const resolved = known
-    ? { pools: known, conflicts: p.conflicts ?? [], failures: [] }
-    : await resolvePools(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [] }));
+  const plan = typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined;
+  const resolved =
+    known && plan && p.vip
+      ? { pools: known, l4: plan, vip: p.vip, conflicts: p.conflicts ?? [], failures: [] as Failure[] }
+      : await resolveTargets(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [], vip: r.vip ?? p.vip }));
   if (resolved.failures.length > 0)
     throw new Error(resolved.failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
   refuseMove(olds, p);
   const conn = connectionFor(p, settings, operation);
-  const located = { ...p, controllerUrl: controllerOrigin(conn.controller) };
+  const located = { ...p, vip: resolved.vip, l4: resolved.l4, controllerUrl: controllerOrigin(conn.controller) };
   const id = virtualServiceName(p.cluster, p.namespace, p.service);
   const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
   return writing(
@@ -176,7 +195,7 @@ async function apply(
     id,
     () => outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }),
     async (s) => {
-      const result = await applyVirtualService(s, spec(p, resolved.pools));
+      const result = await applyVirtualService(s, spec(located, resolved.pools, resolved.l4));
       return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
     },
     p,
