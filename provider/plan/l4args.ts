@@ -136,7 +136,8 @@ export function validateMonitor(property: string, v: unknown): L4Failure[] {
   intIn(out, `${property}.port`, m.port, 1, 65535);
   const interval = m.interval ?? MONITOR_DEFAULTS.interval;
   const timeout = m.timeout ?? MONITOR_DEFAULTS.timeout;
-  if (isInt(interval) && isInt(timeout) && timeout >= interval) {
+  const valid = (v: unknown, max: number) => isInt(v) && v >= 1 && v <= max;
+  if (valid(interval, 3600) && valid(timeout, 2400) && timeout >= interval) {
     out.push({
       property: `${property}.timeout`,
       reason: `${property}.timeout (${timeout} s) must be less than the interval (${interval} s), as the controller requires.`,
