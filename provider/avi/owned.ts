@@ -40,12 +40,19 @@ export function desiredOwned(spec: VirtualServiceSpec): OwnedObject[] {
   return out;
 }
 
+/** These types have no cloud_ref (swagger), so they are found and written without the cloud filter. */
+function cloudless(spec: VirtualServiceSpec): VirtualServiceSpec {
+  const { cloud: _cloud, ...rest } = spec;
+  return rest;
+}
+
 export async function readOwned(s: AviSession, spec: VirtualServiceSpec): Promise<OwnedFound> {
   const family = familyOf(spec);
+  const scope = cloudless(spec);
   const [monitors, profiles, policy] = await Promise.all([
-    listFamily(s, spec, family, "healthmonitor"),
-    listFamily(s, spec, family, "applicationpersistenceprofile"),
-    findByName(s, spec, "networksecuritypolicy", vsNameOf(spec)),
+    listFamily(s, scope, family, "healthmonitor"),
+    listFamily(s, scope, family, "applicationpersistenceprofile"),
+    findByName(s, scope, "networksecuritypolicy", vsNameOf(spec)),
   ]);
   return {
     healthmonitor: monitors,
@@ -72,7 +79,7 @@ export async function applyOwned(
   for (const d of desiredOwned(spec)) {
     const existing = found[d.type].find((o) => o.name === d.name);
     const drop = d.type === "healthmonitor" ? MONITOR_OPTIONAL : [];
-    await upsert(s, spec, d.type, existing, d.body, counter, (a) => isCovered(a, d.body, drop), drop);
+    await upsert(s, cloudless(spec), d.type, existing, d.body, counter, (a) => isCovered(a, d.body, drop), drop);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   resolveL4,
   type SharedMember,
   sharedVipFailures,
+  validateIp,
 } from "../../provider/plan";
 import { resolveKube } from "../../provider/settings";
 import { reading } from "./common";
@@ -153,7 +154,14 @@ function vipOf(
     }
     return p.vip;
   }
-  if (asked.address) return { address: asked.address };
+  if (asked.address) {
+    const bad = validateIp(asked.address, asked.from ?? "the Service's preferred VIP");
+    if (bad) {
+      failures.push({ property: p.members ? "services" : "service", reason: `${bad} Fix it, or give vip.` });
+      return undefined;
+    }
+    return { address: asked.address };
+  }
   failures.push({
     property: "vip",
     reason: `vip is required: { address } for a static VIP or { network } for IPAM, unless the Service${p.members ? "s carry" : " carries"} the annotation ako.vmware.com/load-balancer-ip (or spec.loadBalancerIP).`,

@@ -10,8 +10,9 @@ import { type Rig, seedService, seedSpec, startRig } from "./seed";
 const POOL = "c1--default-web-TCP-80";
 type Json = Record<string, unknown>;
 
+/** With the cloud named, as the SDK always does: monitors, profiles and policies have no cloud_ref to filter on. */
 function withL4(l4: L4Plan, svc = seedService()): VirtualServiceSpec {
-  return { ...seedSpec("c1", svc), l4 };
+  return { ...seedSpec("c1", svc), cloud: "Default-Cloud", l4 };
 }
 
 describe("provider/avi L4 settings against the Avi emulator", () => {
