@@ -3,6 +3,7 @@
 // and deleted before them (their pool servers are only reachable through the routes).
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIpRoutes } from "./clusterIpRoutes";
+import { ClusterIpSharedVip, type ClusterIpSharedVipArgs } from "./clusterIpSharedVip";
 import { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
 import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
 
@@ -12,6 +13,9 @@ export interface IntegrationServiceArgs
   key?: string;
 }
 
+/** A shared VIP of the integration: named `<integration>-shared-<key>`. */
+export type IntegrationSharedVipArgs = Omit<ClusterIpSharedVipArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes">;
+
 export interface ClusterIpIntegrationArgs {
   cluster: pulumi.Input<string>;
   vrf?: pulumi.Input<string>;
@@ -19,6 +23,8 @@ export interface ClusterIpIntegrationArgs {
   cni?: pulumi.Input<CniChoice>;
   nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
   services?: IntegrationServiceArgs[];
+  /** Groups of Services on one VIP each (e.g. DNS on 53/TCP and 53/UDP). */
+  sharedVips?: IntegrationSharedVipArgs[];
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -36,6 +42,7 @@ function childKey(s: IntegrationServiceArgs, index: number): string {
 export class ClusterIpIntegration extends pulumi.ComponentResource {
   readonly routes: ClusterIpRoutes;
   readonly virtualServices: ClusterIpVirtualService[];
+  readonly sharedVips: ClusterIpSharedVip[];
   /** The cluster's routes in the VRF. */
   readonly routeList: pulumi.Output<RouteOutput[]>;
   /** One VIP per service, in the order of `services`. */
@@ -64,6 +71,17 @@ export class ClusterIpIntegration extends pulumi.ComponentResource {
       return new ClusterIpVirtualService(
         `${name}-${key}`,
         { ...vsArgs, ...shared },
+        { parent: this, dependsOn: [this.routes] },
+      );
+    });
+    this.sharedVips = (args.sharedVips ?? []).map((g, i) => {
+      const key = typeof g.key === "string" ? g.key : String(i);
+      if (keys.has(`shared-${key}`))
+        throw new Error(`ClusterIpIntegration ${name}: two shared VIPs share the key '${key}'.`);
+      keys.add(`shared-${key}`);
+      return new ClusterIpSharedVip(
+        `${name}-shared-${key}`,
+        { ...g, ...shared },
         { parent: this, dependsOn: [this.routes] },
       );
     });

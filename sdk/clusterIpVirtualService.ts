@@ -7,6 +7,7 @@ import { poolListOf } from "./outputs";
 import type {
   AviConnectionArgs,
   KubeConnectionArgs,
+  L4SettingsArgs,
   PoolListOutput,
   PoolOutput,
   ServiceLike,
@@ -14,12 +15,13 @@ import type {
   VipArgs,
 } from "./types";
 
-export interface ClusterIpVirtualServiceArgs {
+export interface ClusterIpVirtualServiceArgs extends L4SettingsArgs {
   /** The cluster's name on the controller; the same as its ClusterIpRoutes. Changing it replaces. */
   cluster: pulumi.Input<string>;
   /** `{ namespace, name }` or a @pulumi/kubernetes core.v1.Service. Changing it replaces. */
   service: ServiceRef;
-  vip: VipArgs;
+  /** Default: the Service's ako.vmware.com/load-balancer-ip annotation, else spec.loadBalancerIP. */
+  vip?: VipArgs;
   /** Service ports to expose; default all. */
   ports?: pulumi.Input<pulumi.Input<number>[]>;
   vrf?: pulumi.Input<string>;
@@ -30,14 +32,16 @@ export interface ClusterIpVirtualServiceArgs {
   applicationProfile?: pulumi.Input<string>;
   /** Default by protocol (System-TCP-Proxy, System-UDP-Fast-Path, System-SCTP-Proxy). */
   networkProfile?: pulumi.Input<string>;
-  /** Default by protocol (System-TCP, System-UDP, System-SCTP). */
-  healthMonitor?: pulumi.Input<string>;
   /**
    * Create only: take over the virtual service, VsVip, pools and L4 policy set AKO made for this Service (created_by
    * `ako-<cluster>`, this Service's markers) and rewrite them in this package's shape, instead of refusing them.
    * Importing them (README, "Importing and migrating from AKO") is the alternative that writes nothing.
    */
   adopt?: pulumi.Input<boolean>;
+  /** CIDRs allowed to reach the VIP; default the Service's spec.loadBalancerSourceRanges; [] for no policy. */
+  sourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Full client logs on the virtual service on or off; default: left as the controller has it. */
+  fullClientLogs?: pulumi.Input<boolean>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -77,7 +81,9 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
   declare readonly pools: pulumi.Output<Record<string, PoolOutput>>;
   /** The same pools as a list (computed in the program, not stored). */
   readonly poolList: pulumi.Output<PoolListOutput[]>;
-  /** Ports without endpoints and unusable addresses. */
+  /** The L4 settings written: per pool monitor, algorithm, persistence, drain; owned monitors and profiles; ranges. */
+  declare readonly l4: pulumi.Output<unknown>;
+  /** Ports without endpoints, unusable addresses, clamped timeouts. */
   declare readonly conflicts: pulumi.Output<string[]>;
   declare readonly warnings: pulumi.Output<string[]>;
 
@@ -100,7 +106,12 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         networkProfile: args.networkProfile,
         healthMonitor: args.healthMonitor,
         adopt: args.adopt,
+        pool: args.pool,
+        portPools: args.portPools,
+        sourceRanges: args.sourceRanges,
+        fullClientLogs: args.fullClientLogs,
         pools: undefined,
+        l4: undefined,
         conflicts: undefined,
         virtualServiceName: undefined,
         virtualServiceUuid: undefined,

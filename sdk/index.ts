@@ -4,8 +4,10 @@ export {
   ClusterIpIntegration,
   type ClusterIpIntegrationArgs,
   type IntegrationServiceArgs,
+  type IntegrationSharedVipArgs,
 } from "./clusterIpIntegration";
 export { ClusterIpRoutes, type ClusterIpRoutesArgs } from "./clusterIpRoutes";
+export { ClusterIpSharedVip, type ClusterIpSharedVipArgs, type SharedVipServiceArgs } from "./clusterIpSharedVip";
 export { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
 export { CONFIG_NAMESPACE, SETTINGS, type SettingKey, type SettingSpec, settingsTable } from "../provider/settings";
 export { poolListOf, routeListOf } from "./outputs";
@@ -16,7 +18,16 @@ export { routesProvider } from "./providers/routes";
 export { virtualServiceProvider } from "./providers/virtualService";
 export type {
   AviConnectionArgs,
+  ClientIpPersistenceArgs,
   CniChoice,
+  HealthMonitorArgs,
+  L4SettingsArgs,
+  LbAlgorithm,
+  LbHash,
+  MonitorType,
+  PoolArgs,
+  ResponseCode,
+  ServerDisableType,
   KubeConnectionArgs,
   PoolListOutput,
   PoolOutput,

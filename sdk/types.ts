@@ -1,9 +1,40 @@
 // The argument and output types users write against. Every argument accepts a pulumi.Input.
 import type * as pulumi from "@pulumi/pulumi";
+import type {
+  ClientIpPersistenceArgs,
+  HealthMonitorArgs,
+  LbAlgorithm,
+  LbHash,
+  MonitorType,
+  PoolArgs,
+  ResponseCode,
+  ServerDisableType,
+} from "../provider/plan/l4types";
 import type { CniChoice, Protocol } from "../provider/plan/types";
 import type { SETTINGS, SettingKey, SettingType } from "../provider/settings";
 
 export type { CniChoice, Protocol };
+export type {
+  ClientIpPersistenceArgs,
+  HealthMonitorArgs,
+  LbAlgorithm,
+  LbHash,
+  MonitorType,
+  PoolArgs,
+  ResponseCode,
+  ServerDisableType,
+};
+
+/**
+ * The L4 settings of a virtual service's pools (README, "L4 settings"): `healthMonitor` and `pool` for every port,
+ * `portPools` per port ("80", or "53/UDP" for one protocol), field by field over `pool`.
+ */
+export interface L4SettingsArgs {
+  /** A monitor's name (must exist), or `{ type, interval, ... }` / `{ fromReadinessProbe: true }` to create one. */
+  healthMonitor?: pulumi.Input<string | HealthMonitorArgs>;
+  pool?: pulumi.Input<PoolArgs>;
+  portPools?: pulumi.Input<Record<string, pulumi.Input<PoolArgs>>>;
+}
 
 type Settings = typeof SETTINGS;
 type ArgsOf<G extends "avi" | "kubernetes"> = {
@@ -34,7 +65,11 @@ export interface ServiceLike {
   metadata: pulumi.Output<{ namespace?: string; name?: string }>;
 }
 
-/** A static VIP, or an address allocated by IPAM from a network (optionally one subnet of it). */
+/**
+ * A static VIP, or an address allocated by IPAM from a network (optionally one subnet of it). Left out, the Service's
+ * annotation ako.vmware.com/load-balancer-ip (else spec.loadBalancerIP) gives the address. Changing it replaces the
+ * virtual service (deleting first): the controller cannot move a VIP in place.
+ */
 export type VipArgs =
   | { address: pulumi.Input<string> }
   | { network: pulumi.Input<string>; subnet?: pulumi.Input<string> };

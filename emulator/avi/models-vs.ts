@@ -43,9 +43,10 @@ export const vsvip: ModelSpec = {
       });
     }
   },
-  validate(o) {
+  validate(o, ctx) {
     const vips = o.vip ?? [];
     if (!Array.isArray(vips)) fail(400, "vip must be a list");
+    checkPreferredVipKept(ctx, o);
     const ids = new Set<string>();
     for (const v of vips) {
       if (!isObj(v)) fail(400, "vip: each vip must be an object");
@@ -68,6 +69,40 @@ export const vsvip: ModelSpec = {
     }
   },
 };
+
+/** The static addresses of a VsVip by vip_id ("" for none). */
+function staticAddresses(v: Obj): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const vip of entries(v.vip)) {
+    const addr = [vip.ip_address?.addr, vip.ip6_address?.addr].filter((a) => typeof a === "string").join(",");
+    out.set(String(vip.vip_id), vip.auto_allocate_ip === true && addr === "" ? "" : addr);
+  }
+  return out;
+}
+
+/**
+ * "Avi does not allow users to update preferred virtual IPs bound to a particular virtualservice" (AKO
+ * docs/objects.md): changing, adding or removing the static address of a VsVip a virtual service uses is refused;
+ * the VsVip has to be re-created. The message text is inferred.
+ */
+function checkPreferredVipKept(ctx: ModelContext, o: Obj): void {
+  if (!ctx.self) return;
+  const current = find(ctx.state, "vsvip", ctx.self);
+  if (!current) return;
+  const me = `/api/vsvip/${ctx.self}`;
+  const user = all(ctx.state, "virtualservice").find((vs) => vs.vsvip_ref === me);
+  if (!user) return;
+  const before = staticAddresses(current);
+  const after = staticAddresses(o);
+  for (const [id, addr] of before) {
+    if (after.has(id) && after.get(id) !== addr) {
+      fail(
+        400,
+        `VsVip ${o.name}: the preferred address of vip ${id} cannot be changed while virtual service ${user.name} uses it (from '${addr || "none"}' to '${after.get(id) || "none"}'); re-create the VsVip`,
+      );
+    }
+  }
+}
 
 export const SERVICE_PROTOCOLS = [
   "PROTOCOL_TYPE_TCP_PROXY",

@@ -21,9 +21,17 @@ export {
   createdBy,
   isOurs,
   markersFor,
+  SHARED_VIP_MARKER,
   serverFromAvi,
   serverToAvi,
 } from "./objects";
+export { familyOf, vsNameOf } from "./family";
+export { POOL_OPTIONAL, poolL4Fields, poolL4Of, vsL4Fields } from "./l4fields";
+export { buildHealthMonitor } from "./monitors";
+export { desiredOwned, OWNED_TYPES, type OwnedObject, type OwnedType } from "./owned";
+export { buildPersistenceProfile } from "./persistence";
+export { missingObjects } from "./refcheck";
+export { buildSecurityPolicy, rangesOf, SOURCE_RANGES_RULE } from "./security";
 export { syncPoolServers } from "./pools";
 export { countingWrites, createSessionPool, type SessionPool, type SessionPoolOptions, sessionKey } from "./pool";
 export { type ControllerPreview, formatControllerPreview, previewController } from "./preview";

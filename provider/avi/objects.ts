@@ -3,6 +3,7 @@
 // markers (clustername, Namespace, ServiceName) and created_by, which is how a later run recognises it as ours.
 
 import type { DesiredServer, Protocol } from "../plan/types";
+import { poolL4Fields, vsL4Fields } from "./l4fields";
 import { nameRef, uuidRef } from "./refs";
 import type { VirtualServiceSpec } from "./types";
 
@@ -14,18 +15,24 @@ const NETWORK_PROFILE: Record<Protocol, string> = {
   UDP: "System-UDP-Fast-Path",
   SCTP: "System-SCTP-Proxy",
 };
-const HEALTH_MONITOR: Record<Protocol, string> = { TCP: "System-TCP", UDP: "System-UDP", SCTP: "System-SCTP" };
 
 export function createdBy(cluster: string): string {
   return `pulumi-avi-k8s-${cluster}`;
 }
 
-export function markersFor(spec: Pick<VirtualServiceSpec, "cluster" | "namespace" | "service">): Json[] {
-  return [
+/** A shared VIP's objects carry its key in ServiceName and in this marker, so no Service's objects pass for them. */
+export const SHARED_VIP_MARKER = "SharedVipKey";
+
+type Owner = Pick<VirtualServiceSpec, "cluster" | "namespace" | "service" | "sharedVip">;
+
+export function markersFor(spec: Owner): Json[] {
+  const out: Json[] = [
     { key: "clustername", values: [spec.cluster] },
     { key: "Namespace", values: [spec.namespace] },
     { key: "ServiceName", values: [spec.service] },
   ];
+  if (spec.sharedVip) out.push({ key: SHARED_VIP_MARKER, values: [spec.sharedVip] });
+  return out;
 }
 
 function markerValue(obj: Json, key: string): string | undefined {
@@ -35,12 +42,13 @@ function markerValue(obj: Json, key: string): string | undefined {
   return typeof values[0] === "string" ? values[0] : undefined;
 }
 
-/** Ours means: the markers name this cluster, namespace and service. */
-export function isOurs(obj: Json, spec: Pick<VirtualServiceSpec, "cluster" | "namespace" | "service">): boolean {
+/** Ours means: the markers name this cluster, namespace and service (and shared-VIP key, or none). */
+export function isOurs(obj: Json, spec: Owner): boolean {
   return (
     markerValue(obj, "clustername") === spec.cluster &&
     markerValue(obj, "Namespace") === spec.namespace &&
-    markerValue(obj, "ServiceName") === spec.service
+    markerValue(obj, "ServiceName") === spec.service &&
+    markerValue(obj, SHARED_VIP_MARKER) === spec.sharedVip
   );
 }
 
@@ -49,7 +57,8 @@ export function ownerOf(obj: Json): string {
   const c = markerValue(obj, "clustername");
   if (!c)
     return typeof obj.created_by === "string" ? `created by ${obj.created_by}, without our markers` : "no markers";
-  return `markers say cluster ${c}, service ${markerValue(obj, "Namespace") ?? "?"}/${markerValue(obj, "ServiceName") ?? "?"}`;
+  const shared = markerValue(obj, SHARED_VIP_MARKER);
+  return `markers say cluster ${c}, ${shared ? "shared VIP" : "service"} ${markerValue(obj, "Namespace") ?? "?"}/${markerValue(obj, "ServiceName") ?? "?"}`;
 }
 
 export function ipType(addr: string): "V4" | "V6" {
@@ -119,7 +128,7 @@ export function buildPool(spec: VirtualServiceSpec, pool: VirtualServiceSpec["po
   const out: Json = {
     name: pool.name,
     servers: sortServers(pool.servers).map(serverToAvi),
-    health_monitor_refs: [nameRef("healthmonitor", spec.healthMonitor ?? HEALTH_MONITOR[pool.protocol])],
+    ...poolL4Fields(spec, pool),
     ...common(spec),
   };
   if (spec.vrf) out.vrf_ref = nameRef("vrfcontext", spec.vrf);
@@ -150,6 +159,7 @@ export function buildVirtualService(
   name: string,
   vsvipUuid: string,
   poolUuids: { port: number; protocol: Protocol; uuid: string }[],
+  current?: Json,
 ): Json {
   const vsProfile = networkProfileFor(spec);
   const services = spec.ports.map((p) => {
@@ -164,6 +174,7 @@ export function buildVirtualService(
     services,
     application_profile_ref: nameRef("applicationprofile", spec.applicationProfile ?? APPLICATION_PROFILE),
     network_profile_ref: nameRef("networkprofile", vsProfile),
+    ...vsL4Fields(spec, name, current),
     ...common(spec),
   };
   if (poolUuids[0]) out.pool_ref = uuidRef("pool", poolUuids[0].uuid);

@@ -4,6 +4,7 @@
 
 import { diffServers } from "../plan";
 import type { DesiredPool, DesiredServer } from "../plan/types";
+import { POOL_OPTIONAL } from "./l4fields";
 import { buildPool, type Json, serverFromAvi, serverToAvi, sortServers } from "./objects";
 import type { AviSession } from "./session";
 import { type Counter, callOpts, claim, findByName, isCovered, putMerged, type Scope } from "./store";
@@ -29,7 +30,7 @@ export function poolMatches(spec: VirtualServiceSpec, pool: DesiredPool, actual:
   const { servers: _servers, ...rest } = body;
   const actualServers = serversOf(actual);
   const c = serverChange(pool.name, pool.servers, actualServers);
-  return !changesServers(c) && actualServers.length === pool.servers.length && isCovered(actual, rest);
+  return !changesServers(c) && actualServers.length === pool.servers.length && isCovered(actual, rest, POOL_OPTIONAL);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Plain-data shapes the reconciler takes and returns. Everything is JSON-clean so the Pulumi dynamic providers can
 // store it as state and the CLI can print it.
 
+import type { L4Plan } from "../plan/l4types";
 import type { DesiredPool, DesiredServer, Protocol } from "../plan/types";
 
 export interface RouteTarget {
@@ -38,8 +39,13 @@ export interface VirtualServiceSpec {
   applicationProfile?: string;
   /** Default by protocol: System-TCP-Proxy, System-UDP-Fast-Path, System-SCTP-Proxy. */
   networkProfile?: string;
-  /** Default by protocol: System-TCP, System-UDP, System-SCTP. */
+  /** Default by protocol: System-TCP, System-UDP, System-SCTP (l4, when given, names each pool's). */
   healthMonitor?: string;
+  /** The L4 settings check() resolved: per pool monitor, balancing, persistence, drain; owned monitors and
+   * persistence profiles; source ranges; client logs. Absent: AKO's defaults and no owned objects. */
+  l4?: L4Plan;
+  /** A shared VIP's group key: `service` is the key too, and the pools carry each member's name. */
+  sharedVip?: string;
   /** What to do when the SE group carries another cluster's label; default "fail". */
   seGroupPolicy?: "fail" | "warn";
   /** Attempts of a PUT that meets 412 (someone else changed the object); default 8. */

@@ -6,9 +6,12 @@
 import { virtualServiceName } from "../plan";
 import { originOf, vsvipAdoptable } from "./adopt";
 import { AviError } from "./errors";
+import { familyOf, listFamily } from "./family";
+import { POOL_OPTIONAL } from "./l4fields";
 import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json, ownerOf } from "./objects";
-import { listPoolsOf, poolMatches, serverChange, serversOf } from "./pools";
-import { covers, uuidOfRef } from "./refs";
+import { applyOwned, claimOwned, deleteOwned, type OwnedFound, ownedOrphans, readOwned } from "./owned";
+import { poolMatches, serverChange, serversOf } from "./pools";
+import { covers, nameOfRef, uuidOfRef } from "./refs";
 import { checkSeGroup } from "./segroup";
 import type { AviSession } from "./session";
 import { type Counter, callOpts, claim, deleteIfPresent, findByName, isCovered, upsert } from "./store";
@@ -22,10 +25,14 @@ import type {
 } from "./types";
 
 /**
- * VS fields we drop when our body no longer sets them: a second port removed leaves no stale pool mapping, and an
- * adopted AKO virtual service stops selecting pools through its L4 policy set once we select them ourselves.
+ * VS fields we drop when our body no longer sets them: a second port removed leaves no stale pool mapping; an
+ * adopted AKO virtual service stops selecting pools through its L4 policy set once we select them ourselves; and
+ * source ranges removed leave no ref to our policy (a policy someone else attached by hand is left alone).
  */
-const VS_OPTIONAL = ["service_pool_select", "l4_policies"] as const;
+function vsOptional(vs: Json | undefined, name: string): string[] {
+  const ours = vs && nameOfRef(vs.network_security_policy_ref) === name;
+  return ["service_pool_select", "l4_policies", ...(ours ? ["network_security_policy_ref"] : [])];
+}
 
 interface Found {
   name: string;
@@ -33,26 +40,29 @@ interface Found {
   vs?: Json;
   pools: Map<string, Json>;
   orphans: Json[];
+  owned: OwnedFound;
 }
 
-async function readAll(s: AviSession, spec: VirtualServiceSpec): Promise<Found> {
+const NO_OWNED: OwnedFound = { healthmonitor: [], applicationpersistenceprofile: [], networksecuritypolicy: [] };
+
+async function readAll(s: AviSession, spec: VirtualServiceSpec, withOwned = true): Promise<Found> {
   const name = virtualServiceName(spec.cluster, spec.namespace, spec.service);
-  const [vsvip, vs, named] = await Promise.all([
+  const family = familyOf(spec);
+  const [vsvip, vs, named, owned] = await Promise.all([
     findByName(s, spec, "vsvip", name),
     findByName(s, spec, "virtualservice", name),
-    listPoolsOf(s, spec, name),
+    listFamily(s, spec, family, "pool"),
+    withOwned ? readOwned(s, spec) : NO_OWNED,
   ]);
   const pools = new Map<string, Json>();
   for (const p of spec.pools) {
-    // Planner names always start with the VS name; look a custom one up on its own.
-    const hit = p.name.startsWith(`${name}-`)
-      ? named.find((o) => o.name === p.name)
-      : await findByName(s, spec, "pool", p.name);
+    // Planner names are in the family listing; look a custom one up on its own.
+    const hit = family.has(p.name) ? named.find((o) => o.name === p.name) : await findByName(s, spec, "pool", p.name);
     if (hit) pools.set(p.name, hit);
   }
   const wanted = new Set(spec.pools.map((p) => p.name));
   const orphans = named.filter((o) => !wanted.has(String(o.name)) && isOurs(o, spec));
-  return { name, pools, orphans, ...(vsvip ? { vsvip } : {}), ...(vs ? { vs } : {}) };
+  return { name, pools, orphans, owned, ...(vsvip ? { vsvip } : {}), ...(vs ? { vs } : {}) };
 }
 
 /**
@@ -113,13 +123,19 @@ function poolState(spec: VirtualServiceSpec, name: string, obj: Json): PoolState
   return { name, uuid: String(obj.uuid), port: p.servicePort, protocol: p.protocol, servers: serversOf(obj) };
 }
 
-function vsBody(spec: VirtualServiceSpec, name: string, vsvipUuid: string, pools: Map<string, Json>): Json {
+function vsBody(
+  spec: VirtualServiceSpec,
+  name: string,
+  vsvipUuid: string,
+  pools: Map<string, Json>,
+  current?: Json,
+): Json {
   const refs = spec.pools.map((p) => ({
     port: p.servicePort,
     protocol: p.protocol,
     uuid: String(pools.get(p.name)?.uuid),
   }));
-  return buildVirtualService(spec, name, vsvipUuid, refs);
+  return buildVirtualService(spec, name, vsvipUuid, refs, current);
 }
 
 function validate(spec: VirtualServiceSpec): void {
@@ -137,7 +153,7 @@ function validate(spec: VirtualServiceSpec): void {
 export async function previewVirtualService(s: AviSession, spec: VirtualServiceSpec): Promise<VirtualServicePreview> {
   validate(spec);
   const warnings = await checkSeGroup(s, spec, spec.seGroup, "warn");
-  const f = await readAll(s, spec);
+  const f = await readAll(s, spec, false);
   claimFound(spec, f);
   const vipMatches = (v: Json) => spec.compareVip === false || isCovered(v, buildVsVip(spec, f.name));
   const vsvipAction: ObjectAction = !f.vsvip ? "create" : vipMatches(f.vsvip) ? "none" : "update";
@@ -151,8 +167,8 @@ export async function previewVirtualService(s: AviSession, spec: VirtualServiceS
   let vsAction: ObjectAction = "create";
   if (f.vs) {
     const complete = f.vsvip && spec.pools.every((p) => f.pools.has(p.name));
-    const body = complete ? vsBody(spec, f.name, String(f.vsvip!.uuid), f.pools) : undefined;
-    vsAction = body && isCovered(f.vs, body, VS_OPTIONAL) ? "none" : "update";
+    const body = complete ? vsBody(spec, f.name, String(f.vsvip!.uuid), f.pools, f.vs) : undefined;
+    vsAction = body && isCovered(f.vs, body, vsOptional(f.vs, f.name)) ? "none" : "update";
   }
   return {
     name: f.name,
@@ -173,8 +189,11 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
   const f = await readAll(s, spec);
   // Refuse before the first write if any object of ours by name belongs to someone else.
   claimFound(spec, f);
+  claimOwned(spec, f.owned);
   const policySets = await policySetsOf(s, spec, f.vs);
 
+  // Monitors, persistence profiles and the policy first: the pools and the VS refer to them by name.
+  await applyOwned(s, spec, f.owned, counter);
   const vsvipScope = { ...spec, owns: (_type: string, o: Json) => !!spec.adopt && vsvipAdoptable(o, f.vs, spec) };
   const vsvip = await upsert(
     s,
@@ -186,12 +205,20 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
   );
   const pools = new Map<string, Json>();
   for (const p of spec.pools) {
-    const obj = await upsert(s, spec, "pool", f.pools.get(p.name), buildPool(spec, p), counter, (a) =>
-      poolMatches(spec, p, a),
+    const obj = await upsert(
+      s,
+      spec,
+      "pool",
+      f.pools.get(p.name),
+      buildPool(spec, p),
+      counter,
+      (a) => poolMatches(spec, p, a),
+      POOL_OPTIONAL,
     );
     pools.set(p.name, obj);
   }
-  const body = vsBody(spec, f.name, String(vsvip.uuid), pools);
+  const body = vsBody(spec, f.name, String(vsvip.uuid), pools, f.vs);
+  const optional = vsOptional(f.vs, f.name);
   const vs = await upsert(
     s,
     spec,
@@ -199,8 +226,8 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
     f.vs,
     body,
     counter,
-    (a) => isCovered(a, body, VS_OPTIONAL),
-    VS_OPTIONAL,
+    (a) => isCovered(a, body, optional),
+    optional,
   );
   // The VS no longer refers to AKO's policy sets: delete those of this service (before the pools they select).
   for (const ps of policySets) {
@@ -217,6 +244,9 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
     }
   }
   for (const orphan of f.orphans) await deleteIfPresent(s, spec, "pool", orphan, counter);
+  // Only now does nothing of ours refer to the monitors, profiles and policy no longer wanted.
+  const kept = await deleteOwned(s, spec, ownedOrphans(spec, f.owned), counter);
+  for (const k of kept.left) warnings.push(`${k.object} is no longer used but stays: ${k.reason}`);
 
   // The VsVip answer of a create may not yet carry an IPAM-allocated address; read it back once in that case.
   let vipAddress = vipAddressOf(vsvip);
@@ -281,12 +311,12 @@ export async function deleteVirtualService(
   const policySets = await policySetsOf(s, spec, f.vs);
   const left: LeftObject[] = [];
   let deleted = 0;
-  const owned = (type: string, obj: Json) =>
+  const mayDelete = (type: string, obj: Json) =>
     isOurs(obj, spec) || (type === "vsvip" && !!spec.adopt && vsvipAdoptable(obj, f.vs, spec));
   const drop = async (type: string, obj: Json | undefined) => {
     if (!obj) return;
     const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
-    if (!owned(type, obj)) {
+    if (!mayDelete(type, obj)) {
       left.push({ object, reason: `it is not ours (${ownerOf(obj)})` });
       return;
     }
@@ -308,5 +338,9 @@ export async function deleteVirtualService(
   for (const ps of policySets) if (isOurs(ps, spec)) await drop("l4policyset", ps);
   await drop("vsvip", f.vsvip);
   for (const p of [...f.pools.values(), ...f.orphans]) await drop("pool", p);
+  // Monitors, persistence profiles and the policy last, once the pools and VS that referred to them are gone.
+  const owned = await deleteOwned(s, spec, ownedOrphans({ ...spec, l4: { pools: {} } }, f.owned), counter);
+  left.push(...owned.left);
+  deleted += owned.deleted;
   return { deleted, writes: counter.writes, left };
 }

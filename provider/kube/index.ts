@@ -16,7 +16,8 @@ export { KubeReadError } from "./errors";
 export { chooseNextHops } from "./nexthop";
 export type { NodeReadOptions, NodeReadResult } from "./nodes";
 export { readNodesWith } from "./nodes";
-export { readServiceWith, type ServiceRef, servicePlacementFrom } from "./services";
+export { attachProbes, probeFromPod, probePod } from "./probes";
+export { loadBalancerFields, readServiceWith, type ServiceRef, servicePlacementFrom } from "./services";
 
 /** Extra knobs every reader takes: a request hook (API-call counts for benchmarks) and a timeout. */
 export type ReadHooks = ClientOptions;
@@ -43,9 +44,22 @@ export function readNodes(conn: KubeConnection, opts: NodeReadOptions & ReadHook
 export function readServicePlacement(
   conn: KubeConnection,
   svc: ServiceRef,
-  opts: { pageSize?: number } & ReadHooks = {},
+  opts: { pageSize?: number; probe?: boolean } & ReadHooks = {},
 ): Promise<ServicePlacement> {
-  return withClient(conn, opts, (c) => readServiceWith(c, svc, opts.pageSize));
+  return withClient(conn, opts, (c) => readServiceWith(c, svc, opts.pageSize, { probe: opts.probe === true }));
+}
+
+/** Several Services of one virtual service (a shared VIP) over one connection, each as readServicePlacement. */
+export function readServicePlacements(
+  conn: KubeConnection,
+  svcs: readonly (ServiceRef & { probe?: boolean })[],
+  opts: { pageSize?: number } & ReadHooks = {},
+): Promise<ServicePlacement[]> {
+  return withClient(conn, opts, async (c) => {
+    const out: ServicePlacement[] = [];
+    for (const s of svcs) out.push(await readServiceWith(c, s, opts.pageSize, { probe: s.probe === true }));
+    return out;
+  });
 }
 
 /** Nodes and the named services over one connection. */

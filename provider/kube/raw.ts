@@ -40,7 +40,35 @@ export interface RawService {
     selector?: Record<string, string> | null;
     ports?: RawServicePort[] | null;
     externalName?: string;
+    sessionAffinity?: string | null;
+    sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number | null } | null } | null;
+    loadBalancerSourceRanges?: string[] | null;
+    loadBalancerIP?: string | null;
   } | null;
+}
+
+export interface RawProbe {
+  httpGet?: {
+    path?: string | null;
+    port?: number | string | null;
+    scheme?: string | null;
+    host?: string | null;
+    httpHeaders?: { name?: string; value?: string }[] | null;
+  } | null;
+  tcpSocket?: { port?: number | string | null; host?: string | null } | null;
+  exec?: object | null;
+  grpc?: object | null;
+}
+
+export interface RawContainer {
+  name?: string;
+  ports?: { name?: string | null; containerPort?: number | null; protocol?: string | null }[] | null;
+  readinessProbe?: RawProbe | null;
+}
+
+export interface RawPod {
+  metadata?: RawMeta;
+  spec?: { containers?: RawContainer[] | null } | null;
 }
 
 export interface RawEndpoint {
@@ -63,3 +91,9 @@ export const ANNOTATION_CALICO_V4 = "projectcalico.org/IPv4Address";
 export const ANNOTATION_CALICO_V6 = "projectcalico.org/IPv6Address";
 export const ANNOTATION_ANTREA_TRANSPORT = "node.antrea.io/transport-addresses";
 export const LABEL_SERVICE_NAME = "kubernetes.io/service-name";
+/** AKO's preferred-VIP annotation (spec.loadBalancerIP is deprecated since Kubernetes 1.24). */
+export const ANNOTATION_AKO_LB_IP = "ako.vmware.com/load-balancer-ip";
+/** AKO's shared-VIP group key. */
+export const ANNOTATION_AKO_SHARED_VIP = "ako.vmware.com/enable-shared-vip";
+/** The source ranges annotation cloud load balancers honour when spec.loadBalancerSourceRanges is empty. */
+export const ANNOTATION_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";

@@ -3,7 +3,16 @@ import { parseIp } from "../plan/ip";
 import type { EndpointPlacement, Protocol, ServicePlacement, ServicePortPlacement } from "../plan/types";
 import { DEFAULT_PAGE_SIZE, type KubeClient } from "./client";
 import { KubeReadError, type Permission } from "./errors";
-import { LABEL_SERVICE_NAME, type RawEndpointSlice, type RawService, type RawServicePort } from "./raw";
+import { attachProbes } from "./probes";
+import {
+  ANNOTATION_AKO_LB_IP,
+  ANNOTATION_AKO_SHARED_VIP,
+  ANNOTATION_SOURCE_RANGES,
+  LABEL_SERVICE_NAME,
+  type RawEndpointSlice,
+  type RawService,
+  type RawServicePort,
+} from "./raw";
 
 export interface ServiceRef {
   namespace: string;
@@ -81,14 +90,48 @@ export function servicePlacementFrom(service: RawService, slices: RawEndpointSli
     ports: out,
   };
   if (service.metadata?.uid) result.uid = service.metadata.uid;
-  return result;
+  return { ...result, ...loadBalancerFields(service) };
 }
 
-/** Reads the Service and its own slices: one GET plus one list per page of slices. */
+/**
+ * The Service fields an L4 load balancer honours beyond its ports (AKO reads only the VIP ones): session affinity,
+ * source ranges, the preferred VIP and AKO's shared-VIP key. Values are passed on as written; the planner judges them.
+ */
+export function loadBalancerFields(
+  service: RawService,
+): Pick<ServicePlacement, "sessionAffinity" | "sourceRanges" | "preferredVip" | "sharedVipKey"> {
+  const spec = service.spec ?? {};
+  const notes = service.metadata?.annotations ?? {};
+  const out: Pick<ServicePlacement, "sessionAffinity" | "sourceRanges" | "preferredVip" | "sharedVipKey"> = {};
+  if (spec.sessionAffinity === "ClientIP") {
+    // The API server defaults the timeout to 10800 s (3 h) when ClientIP is set without one.
+    out.sessionAffinity = { timeoutSeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800 };
+  }
+  const ranges = (spec.loadBalancerSourceRanges ?? []).filter((r) => typeof r === "string" && r.trim() !== "");
+  const annotated = (notes[ANNOTATION_SOURCE_RANGES] ?? "")
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
+  if (ranges.length > 0) out.sourceRanges = { ranges, from: "spec.loadBalancerSourceRanges" };
+  else if (annotated.length > 0)
+    out.sourceRanges = { ranges: annotated, from: `annotation ${ANNOTATION_SOURCE_RANGES}` };
+  const annotatedVip = notes[ANNOTATION_AKO_LB_IP]?.trim();
+  if (annotatedVip) out.preferredVip = { address: annotatedVip, from: `annotation ${ANNOTATION_AKO_LB_IP}` };
+  else if (spec.loadBalancerIP) out.preferredVip = { address: spec.loadBalancerIP, from: "spec.loadBalancerIP" };
+  const key = notes[ANNOTATION_AKO_SHARED_VIP]?.trim();
+  if (key) out.sharedVipKey = key;
+  return out;
+}
+
+/**
+ * Reads the Service and its own slices: one GET plus one list per page of slices; with `probe`, one GET more of
+ * one backing pod for the readiness probes (never a pod list).
+ */
 export async function readServiceWith(
   client: KubeClient,
   svc: ServiceRef,
   pageSize = DEFAULT_PAGE_SIZE,
+  opts: { probe?: boolean } = {},
 ): Promise<ServicePlacement> {
   const id = `${svc.namespace}/${svc.name}`;
   const getSvc: Permission = { verb: "get", resource: "services", group: "", namespace: svc.namespace, name: svc.name };
@@ -129,5 +172,6 @@ export async function readServiceWith(
       `Service ${id} has no selector, so Kubernetes keeps no EndpointSlices for it: add a spec.selector that matches its pods, or create EndpointSlices labelled ${LABEL_SERVICE_NAME}=${svc.name}.`,
     );
   }
-  return servicePlacementFrom(service, slices);
+  const placement = servicePlacementFrom(service, slices);
+  return opts.probe ? attachProbes(client, placement) : placement;
 }

@@ -14,3 +14,35 @@ export {
   validateIp,
   validatePort,
 } from "./validate";
+export {
+  implicitL4,
+  type L4Options,
+  type L4Resolution,
+  type L4Target,
+  MAX_NAME_LENGTH,
+  rangesFor,
+  resolveL4,
+} from "./l4";
+export {
+  algorithmOf,
+  hashOf,
+  type L4Failure,
+  MONITOR_DEFAULTS,
+  monitorTypeOf,
+  parsePortKey,
+  validateL4Args,
+  validateMonitor,
+  validatePoolArgs,
+} from "./l4args";
+export * from "./l4types";
+export { DEFAULT_MONITOR, monitorFromArgs, monitorFromProbe, monitorName, type ProbeMonitor } from "./monitors";
+export { affinityMinutes, MAX_PERSISTENCE_MINUTES, persistenceName } from "./persistence";
+export { normalizeRanges, securityPolicyName } from "./security";
+export {
+  agreedVip,
+  planSharedPools,
+  type SharedMember,
+  sharedPoolName,
+  sharedVipFailures,
+  sharedVirtualServiceName,
+} from "./shared";

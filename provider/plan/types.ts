@@ -57,6 +57,26 @@ export interface ServicePortPlacement {
   protocol: Protocol;
   targetPort: number | string;
   endpoints: EndpointPlacement[];
+  /** The readiness probe of the container serving this port on one backing pod (read only when asked for). */
+  readinessProbe?: ReadinessProbe;
+}
+
+/** A container's readinessProbe as far as a health monitor can use it; ports resolved to numbers. */
+export interface ReadinessProbe {
+  /** The pod it was read from ("web-a") and its container. */
+  pod: string;
+  container: string;
+  kind: "httpGet" | "tcpSocket" | "exec" | "grpc" | "none";
+  /** httpGet / tcpSocket: the numeric port, absent when a named port matches no container port. */
+  port?: number;
+  /** The port as the probe gives it (a name or a number). */
+  portSpec?: string | number;
+  path?: string;
+  scheme?: "HTTP" | "HTTPS";
+  /** httpGet.host (a probe aimed at another host). */
+  host?: string;
+  /** Names of httpGet.httpHeaders. */
+  headers?: string[];
 }
 
 export interface ServicePlacement {
@@ -64,6 +84,14 @@ export interface ServicePlacement {
   name: string;
   uid?: string;
   ports: ServicePortPlacement[];
+  /** spec.sessionAffinity ClientIP, with sessionAffinityConfig.clientIP.timeoutSeconds (Kubernetes default 10800). */
+  sessionAffinity?: { timeoutSeconds: number };
+  /** spec.loadBalancerSourceRanges, else the service.beta.kubernetes.io/load-balancer-source-ranges annotation. */
+  sourceRanges?: { ranges: string[]; from: string };
+  /** The annotation ako.vmware.com/load-balancer-ip, else spec.loadBalancerIP. */
+  preferredVip?: { address: string; from: string };
+  /** The annotation ako.vmware.com/enable-shared-vip (AKO's shared-VIP group key). */
+  sharedVipKey?: string;
 }
 
 export interface Placement {

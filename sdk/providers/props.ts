@@ -15,6 +15,7 @@
 //   receive nothing else, and they are what programs read (`routes`, `pools`). 20,000 Calico routes took 4 MB
 //   (two copies of {routeId, prefix, nextHop, node}); they now take under 80 B a route, inputs and outputs together.
 // - No secret is in the outputs: refresh and destroy take credentials from stack config or the environment.
+import type { HealthMonitorArgs, L4Plan, PoolArgs } from "../../provider/plan/l4types";
 import type { CniChoice, Protocol } from "../../provider/plan/types";
 import { SECRET_SETTINGS, SETTING_KEYS, type SettingValues } from "../../provider/settings";
 
@@ -81,24 +82,53 @@ export interface RoutesOuts extends Omit<RoutesProps, "routes"> {
   importId?: string;
 }
 
+/** One Service of a shared VIP (ClusterIpSharedVip): its name in the group's namespace and its own L4 args. */
+export interface SharedMemberProps {
+  service: string;
+  /** The namespace the Service was given in, when given (it must be the group's). */
+  namespace?: string;
+  ports?: number[];
+  healthMonitor?: string | HealthMonitorArgs;
+  pool?: PoolArgs;
+  portPools?: Record<string, PoolArgs>;
+}
+
 export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   cluster: string;
   namespace: string;
+  /** The Service's name; a shared VIP's group key (ClusterIpSharedVip). */
   service: string;
   vrf: string;
   cloud: string;
   tenant: string;
   seGroup?: string;
-  /** A static address, or an IPAM network (and subnet) to allocate from. */
+  /** A static address, or an IPAM network (and subnet) to allocate from; check() fills it from the Service's
+   * ako.vmware.com/load-balancer-ip annotation or spec.loadBalancerIP when not given. Changing it replaces. */
   vip: { address?: string; network?: string; subnet?: string };
   applicationProfile?: string;
   networkProfile?: string;
-  healthMonitor?: string;
+  /** A monitor's name, or one to create (the same as pool.healthMonitor). */
+  healthMonitor?: string | HealthMonitorArgs;
+  /** L4 settings of every pool; per port in portPools ("80", "53/UDP"). */
+  pool?: PoolArgs;
+  portPools?: Record<string, PoolArgs>;
+  /** CIDRs allowed to reach the VIP; default the Service's spec.loadBalancerSourceRanges; [] for none. */
+  sourceRanges?: string[];
+  /** analytics_policy.full_client_logs.enabled; absent: left as the controller has it. */
+  fullClientLogs?: boolean;
+  /** A shared VIP's Services (absent for a ClusterIpVirtualService). */
+  members?: SharedMemberProps[];
   /** Service ports to expose (default: all of the Service's ports). */
   ports?: number[];
   /** Desired pools by name, resolved by check() from the Service's EndpointSlices (the unknown sentinel when unknown). */
   pools?: PoolMap | string;
-  /** Ports without endpoints, unusable addresses; informative, never a reason to update. */
+  /**
+   * The L4 settings check() resolved, every value explicit (what preview shows and the controller gets): per pool
+   * its monitor, algorithm, persistence and drain; the monitors and persistence profiles this resource owns; the
+   * source ranges. One entry per pool and per owned object, never per server. Absent in state written before it.
+   */
+  l4?: L4Plan | string;
+  /** Ports without endpoints, unusable addresses, clamped timeouts; informative, never a reason to update. */
   conflicts?: string[];
   /** Create only: take over the objects AKO made for this Service instead of refusing them. */
   adopt?: boolean;
@@ -116,9 +146,25 @@ export const VS_INPUT_KEYS = [
   "applicationProfile",
   "networkProfile",
   "healthMonitor",
+  "pool",
+  "portPools",
+  "sourceRanges",
+  "fullClientLogs",
+  "members",
   "pools",
+  "l4",
 ] as const;
-export const VS_REPLACE_KEYS = ["cluster", "namespace", "service", "vrf", "cloud", "tenant", "controllerUrl"] as const;
+/** A new VIP replaces the virtual service, deleting first: the controller cannot move a VsVip's address in place. */
+export const VS_REPLACE_KEYS = [
+  "cluster",
+  "namespace",
+  "service",
+  "vrf",
+  "cloud",
+  "tenant",
+  "controllerUrl",
+  "vip",
+] as const;
 
 export interface VirtualServiceOuts extends Omit<VirtualServiceProps, "pools"> {
   pools: LivePoolMap;

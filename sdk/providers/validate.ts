@@ -1,6 +1,13 @@
 // check()'s validation: every failure names the field and says what is wrong, without echoing secrets. Values that
 // are still unknown (preview, a cluster created in the same program) are skipped: they are checked once known.
-import { validateCidr, validateClusterName, validateCni, validateIp, validatePort } from "../../provider/plan";
+import {
+  validateCidr,
+  validateClusterName,
+  validateCni,
+  validateIp,
+  validateL4Args,
+  validatePort,
+} from "../../provider/plan";
 import { isUnknown } from "./canonical";
 import type { RoutesProps, VirtualServiceProps } from "./props";
 
@@ -53,22 +60,17 @@ export function validateVirtualService(p: VirtualServiceProps): Failure[] {
   }
   field(failures, "namespace", p.namespace, dnsLabel);
   field(failures, "service", p.service, dnsLabel);
-  for (const k of [
-    "vrf",
-    "cloud",
-    "tenant",
-    "seGroup",
-    "applicationProfile",
-    "networkProfile",
-    "healthMonitor",
-  ] as const) {
+  for (const k of ["vrf", "cloud", "tenant", "seGroup", "applicationProfile", "networkProfile"] as const) {
     field(failures, k, p[k], nonEmpty);
   }
+  // Left out, the VIP comes from the Service's annotation (checked once the Service is read).
   const vip = p.vip;
-  if (vip === undefined || vip === null || typeof vip !== "object") {
+  if (vip === undefined) {
+    // resolved after the Kubernetes read
+  } else if (vip === null || typeof vip !== "object") {
     failures.push({
       property: "vip",
-      reason: "vip is required: { address } for a static VIP or { network } for IPAM.",
+      reason: "vip must be { address } for a static VIP or { network } for IPAM.",
     });
   } else if (!isUnknown(vip)) {
     const hasAddress = vip.address !== undefined;
@@ -87,5 +89,60 @@ export function validateVirtualService(p: VirtualServiceProps): Failure[] {
     if (!Array.isArray(p.ports)) failures.push({ property: "ports", reason: "ports must be a list of Service ports." });
     else for (const [i, port] of p.ports.entries()) field(failures, `ports[${i}]`, port, validatePort);
   }
+  return failures;
+}
+
+/**
+ * A shared VIP's members (ClusterIpSharedVip): at least one, each a Service of the group's namespace at most once,
+ * with its own ports and L4 args; the group key names the objects, so it is a DNS label like a Service name.
+ */
+export function validateMembers(p: VirtualServiceProps): Failure[] {
+  const m = p.members;
+  if (m === undefined || isUnknown(m)) return [];
+  const failures: Failure[] = [];
+  if (!Array.isArray(m) || m.length === 0) {
+    return [
+      {
+        property: "services",
+        reason:
+          "services must list at least one Service: a shared VIP lives as long as it has a member (delete the resource to release it).",
+      },
+    ];
+  }
+  if (p.portPools !== undefined) {
+    failures.push({
+      property: "portPools",
+      reason: "portPools are per Service on a shared VIP: set them on each member.",
+    });
+  }
+  const seen = new Set<string>();
+  m.forEach((x, i) => {
+    const at = `members[${i}]`;
+    if (typeof x !== "object" || x === null) {
+      failures.push({ property: at, reason: `${at} must be { service, ports?, pool?, portPools? }.` });
+      return;
+    }
+    if (x.service === undefined) failures.push({ property: `${at}.service`, reason: `${at}.service is required.` });
+    field(failures, `${at}.service`, x.service, dnsLabel);
+    if (typeof x.service === "string" && seen.has(x.service)) {
+      failures.push({ property: `${at}.service`, reason: `${at}.service ${x.service} is listed twice.` });
+    }
+    if (typeof x.service === "string") seen.add(x.service);
+    if (x.namespace !== undefined && !isUnknown(x.namespace) && x.namespace !== p.namespace) {
+      failures.push({
+        property: `${at}.service`,
+        reason: `${at}: Service ${x.namespace}/${String(x.service)} is not in the group's namespace ${p.namespace}; a shared VIP's Services share one namespace (as in AKO).`,
+      });
+    }
+    if (x.ports !== undefined && !isUnknown(x.ports)) {
+      if (!Array.isArray(x.ports)) failures.push({ property: `${at}.ports`, reason: `${at}.ports must be a list.` });
+      else for (const [j, port] of x.ports.entries()) field(failures, `${at}.ports[${j}]`, port, validatePort);
+    }
+    if (!isUnknown(x)) {
+      failures.push(
+        ...validateL4Args({ healthMonitor: x.healthMonitor, pool: x.pool, portPools: x.portPools }, `${at}.`),
+      );
+    }
+  });
   return failures;
 }

@@ -10,12 +10,12 @@ import {
   type VirtualServiceSpec,
   type VirtualServiceState,
 } from "../../provider/avi";
-import { readServicePlacement } from "../../provider/kube";
-import { planPools, poolConflicts, virtualServiceName } from "../../provider/plan";
-import { kubeSourceProblems, resolveKube } from "../../provider/settings";
+import { implicitL4, type L4Plan, validateL4Args, virtualServiceName } from "../../provider/plan";
+import { kubeSourceProblems } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
-import { connectionArgs, type Settings, sourcesOf } from "./connection";
+import { connectionArgs, type Settings } from "./connection";
+import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   IMPORT_STAMP,
   importedMembers,
@@ -24,49 +24,43 @@ import {
   importVirtualService,
   isImportRead,
 } from "./import";
-import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   type LivePoolMap,
-  OUTPUT_CONNECTION_KEYS,
   type PoolMap,
+  OUTPUT_CONNECTION_KEYS,
   VS_INPUT_KEYS,
   VS_REPLACE_KEYS,
   type VirtualServiceOuts,
   type VirtualServiceProps,
 } from "./props";
 import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
-import { validateVirtualService } from "./validate";
+import { validateMembers, validateVirtualService } from "./validate";
+import { type Failure, missingRefFailures, type Resolved, resolveTargets } from "./virtualServiceTargets";
 
 const OPTIONAL_STRINGS = ["seGroup", "applicationProfile", "networkProfile", "healthMonitor"] as const;
 const IDENTITY_KEYS = ["cluster", "namespace", "service", "tenant", "vrf", "cloud"] as const;
 /** Kept from the state through refresh until the first update: an imported resource's record (import.ts). */
 const IMPORTED = [IMPORT_STAMP, "adoptedFrom"] as const;
+/** The L4 args check() copies as given (validated, then resolved into `l4`). */
+const L4_ARGS = ["pool", "portPools", "sourceRanges", "fullClientLogs", "members"] as const;
 /** What the outputs keep of the inputs: what diff compares and what refresh and destroy need to find the objects. */
 const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
 
-async function resolvePools(p: VirtualServiceProps, settings: Settings | undefined) {
-  const kube = resolveKube(sourcesOf(p, settings)).connection;
-  const svc = await readServicePlacement(kube, { namespace: p.namespace, name: p.service });
-  const failures: { property: string; reason: string }[] = [];
-  (p.ports ?? []).forEach((port, i) => {
-    if (!svc.ports.some((sp) => sp.port === port)) {
-      const has = svc.ports.map((sp) => sp.port).join(", ") || "none";
-      failures.push({
-        property: `ports[${i}]`,
-        reason: `Service ${p.namespace}/${p.service} has no port ${port} (it has ${has}).`,
-      });
-    }
-  });
-  const chosen = p.ports ? { ...svc, ports: svc.ports.filter((sp) => p.ports?.includes(sp.port)) } : svc;
-  const pools: PoolMap = {};
-  for (const pool of planPools(p.cluster, chosen)) {
-    pools[pool.name] = {
-      servicePort: pool.servicePort,
-      protocol: pool.protocol,
-      servers: serverMap(pool.servers, true),
-    };
+/** The values that are known: an unknown one (preview) is checked once it is known. */
+function knownOnly<T extends object>(v: T): Partial<T> {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => !isUnknown(x))) as Partial<T>;
+}
+
+/** check()'s controller read: the objects the plan names must exist (one list per type, shared session). */
+async function refFailures(p: VirtualServiceProps, settings: Settings | undefined, refs: Resolved["refs"]) {
+  const named = Object.values(refs).flatMap((byName) => Object.values(byName).flat());
+  if (named.length === 0) return [];
+  try {
+    return await missingRefFailures(connectionFor(p, settings, "Preview"), refs);
+  } catch (err) {
+    const reason = `could not check that the named objects exist: ${err instanceof Error ? err.message : String(err)}`;
+    return [{ property: named[0] ?? "healthMonitor", reason }];
   }
-  return { pools, conflicts: poolConflicts(chosen).map((c) => c.message), failures };
 }
 
 export async function check(
@@ -78,7 +72,7 @@ export async function check(
   const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
     ...args,
-    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports"]),
+    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", ...L4_ARGS]),
     ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
@@ -88,26 +82,35 @@ export async function check(
     vip: news.vip as VirtualServiceProps["vip"],
     ...(news.adopt !== undefined ? { adopt: news.adopt as boolean } : {}),
   };
-  const failures = [
+  const failures: Failure[] = [
     ...validateVirtualService(props),
     ...importMismatch(olds, props as object as Record<string, unknown>, IDENTITY_KEYS),
     ...(props.adopt !== undefined && typeof props.adopt !== "boolean" && !isUnknown(props.adopt)
       ? [{ property: "adopt", reason: "adopt must be true or false." }]
       : []),
+    ...validateL4Args(knownOnly(props)),
+    ...validateMembers(props),
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
   ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
-  if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
-  const resolved = await resolvePools(props, settings);
+  if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN, l4: UNKNOWN }), failures };
+  const resolved = await resolveTargets(props, settings);
+  const refused = resolved.failures.length > 0 ? resolved.failures : await refFailures(props, settings, resolved.refs);
   // An import records the members the pools hold (import.ts): pods that moved since AKO stopped are the next
   // preview's change, not a reason to refuse the import.
   const pools = (importedMembers(olds, "pools", resolved.pools) as PoolMap | undefined) ?? resolved.pools;
   return {
-    inputs: jsonClean({ ...props, pools, conflicts: resolved.conflicts }),
-    failures: resolved.failures,
+    inputs: jsonClean({
+      ...props,
+      ...(resolved.vip ? { vip: resolved.vip } : {}),
+      pools,
+      l4: resolved.l4,
+      conflicts: resolved.conflicts,
+    }),
+    failures: refused,
   };
 }
 
@@ -116,9 +119,20 @@ function normalize(key: string, value: unknown): unknown {
   return key === "pools" && !isUnknown(value) ? (poolMeaning(value) ?? value) : value;
 }
 
+/**
+ * State written before `l4` existed says what that version wrote: AKO's monitor per protocol (or the one it named),
+ * the default algorithm; the same settings now are no change, so an upgrade alone shows no update. (Its pools get
+ * graceful_disable_timeout written explicitly at their next update.)
+ */
+function withImplicitL4(olds: VirtualServiceOuts, news: VirtualServiceProps): VirtualServiceOuts {
+  if (olds.l4 !== undefined || news.l4 === undefined) return olds;
+  const monitor = typeof olds.healthMonitor === "string" ? olds.healthMonitor : undefined;
+  return { ...olds, l4: implicitL4(poolViews(olds.pools) ?? [], monitor) };
+}
+
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
-  const view = withRecorded(importedView(olds, news), news);
-  return deleteFirstDiff(diffKeys(view, news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
+  const o = withImplicitL4(withRecorded(importedView(olds, news), news), news);
+  return deleteFirstDiff(diffKeys(o, news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
 }
 
 /** AKO's objects are taken over when the resource was imported from AKO, or created with `adopt: true`. */
@@ -127,7 +141,8 @@ function adopting(p: object | undefined): boolean {
   return r.adopt === true || r.adoptedFrom === "ako";
 }
 
-function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): VirtualServiceSpec {
+function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[], l4?: L4Plan): VirtualServiceSpec {
+  const plan = l4 ?? (typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined);
   const vip =
     p.vip.address !== undefined
       ? { address: p.vip.address }
@@ -150,7 +165,9 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): V
     ...(p.seGroup ? { seGroup: p.seGroup } : {}),
     ...(p.applicationProfile ? { applicationProfile: p.applicationProfile } : {}),
     ...(p.networkProfile ? { networkProfile: p.networkProfile } : {}),
-    ...(p.healthMonitor ? { healthMonitor: p.healthMonitor } : {}),
+    ...(typeof p.healthMonitor === "string" ? { healthMonitor: p.healthMonitor } : {}),
+    ...(plan ? { l4: plan } : {}),
+    ...(p.members ? { sharedVip: p.service } : {}),
     ...(adopting(p) ? { adopt: true } : {}),
   };
 }
@@ -188,14 +205,16 @@ async function apply(
   operation: string,
 ): Promise<VirtualServiceOuts> {
   const known = poolViews(p.pools);
-  const resolved = known
-    ? { pools: known, conflicts: p.conflicts ?? [], failures: [] }
-    : await resolvePools(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [] }));
+  const plan = typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined;
+  const resolved =
+    known && plan && p.vip
+      ? { pools: known, l4: plan, vip: p.vip, conflicts: p.conflicts ?? [], failures: [] as Failure[] }
+      : await resolveTargets(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [], vip: r.vip ?? p.vip }));
   if (resolved.failures.length > 0)
     throw new Error(resolved.failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
   refuseMove(olds, p);
   const conn = connectionFor(p, settings, operation);
-  const located = { ...p, controllerUrl: controllerOrigin(conn.controller) };
+  const located = { ...p, vip: resolved.vip, l4: resolved.l4, controllerUrl: controllerOrigin(conn.controller) };
   const id = virtualServiceName(p.cluster, p.namespace, p.service);
   const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
   const adopt = adopting(p) || adopting(olds);
@@ -206,7 +225,10 @@ async function apply(
     id,
     () => ({ ...outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }), ...kept }),
     async (s) => {
-      const result = await applyVirtualService(s, { ...spec(p, resolved.pools), ...(adopt ? { adopt } : {}) });
+      const result = await applyVirtualService(s, {
+        ...spec(located, resolved.pools, resolved.l4),
+        ...(adopt ? { adopt } : {}),
+      });
       return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
     },
     p,

@@ -15,7 +15,7 @@ type Props = Record<string, unknown>;
 
 interface Case {
   name: string;
-  kind: "routes" | "vs";
+  kind: "routes" | "vs" | "shared";
   args: (ctx: Ctx) => Props;
   /** What the message must name: the field, or the cause. */
   names: RegExp;
@@ -41,6 +41,21 @@ const r = (name: string, args: Props, names: RegExp): Case => ({
   names,
 });
 const v = (name: string, args: Props, names: RegExp): Case => ({ name, kind: "vs", args: () => vs(args), names });
+const shared = (extra: Props): Props => ({
+  cluster: "bad",
+  namespace: "default",
+  service: "grp",
+  members: [{ service: "web" }],
+  vip: { address: "10.100.6.20" },
+  ...extra,
+});
+const g = (name: string, args: Props, names: RegExp): Case => ({
+  name,
+  kind: "shared",
+  args: () => shared(args),
+  names,
+});
+const SHARED_TYPE = "pulumi-nodejs:dynamic/avi-k8s:ClusterIpSharedVip";
 
 const CASES: Case[] = [
   // Names
@@ -119,6 +134,131 @@ const CASES: Case[] = [
   v("virtual service name taken by another owner", { cluster: "clash2" }, /clash2--default-web.*not ours/),
   r("route id taken by an unlabelled route", { cluster: "clash3" }, /clash3-192\.168\.101\.0-24/),
   v("SE group that does not exist", { seGroup: "nosuch-group" }, /nosuch-group/),
+  // L4 settings: balancing
+  v("unknown load-balancing algorithm", { pool: { lbAlgorithm: "FASTEST" } }, /pool\.lbAlgorithm 'FASTEST'/),
+  v("GSLB-only algorithm", { pool: { lbAlgorithm: "NEAREST_SERVER" } }, /pool\.lbAlgorithm .*GSLB/),
+  v("hash without CONSISTENT_HASH", { pool: { lbHash: "URI" } }, /pool\.lbHash needs lbAlgorithm CONSISTENT_HASH/),
+  v("unknown hash", { pool: { lbAlgorithm: "CONSISTENT_HASH", lbHash: "MD5" } }, /pool\.lbHash 'MD5'/),
+  v(
+    "custom-header hash without its header",
+    { pool: { lbAlgorithm: "CONSISTENT_HASH", lbHash: "CUSTOM_HEADER" } },
+    /pool\.lbHash CUSTOM_HEADER needs lbHashHeader/,
+  ),
+  v("hash header without CUSTOM_HEADER", { pool: { lbHashHeader: "X-User" } }, /pool\.lbHashHeader needs lbHash/),
+  v("misspelt pool setting", { pool: { lbAlgoritm: "ROUND_ROBIN" } }, /pool\.lbAlgoritm is not a setting/),
+  // L4 settings: health monitors
+  v("monitor interval 0", { healthMonitor: { type: "TCP", interval: 0 } }, /healthMonitor\.interval 0/),
+  v(
+    "monitor timeout not below the interval",
+    { healthMonitor: { type: "TCP", interval: 5, timeout: 5 } },
+    /healthMonitor\.timeout/,
+  ),
+  v(
+    "failed checks out of range",
+    { healthMonitor: { type: "TCP", failedChecks: 51 } },
+    /healthMonitor\.failedChecks 51/,
+  ),
+  v(
+    "successful checks 0",
+    { healthMonitor: { type: "TCP", successfulChecks: 0 } },
+    /healthMonitor\.successfulChecks 0/,
+  ),
+  v("unknown monitor type", { healthMonitor: { type: "ICMP" } }, /healthMonitor\.type 'ICMP'/),
+  v("monitor without a type", { healthMonitor: { interval: 5 } }, /healthMonitor\.type is required/),
+  v("monitor port 70000", { healthMonitor: { type: "TCP", port: 70000 } }, /healthMonitor\.port 70000/),
+  v(
+    "HTTP path on a TCP monitor",
+    { healthMonitor: { type: "TCP", path: "/healthz" } },
+    /healthMonitor\.path applies to HTTP/,
+  ),
+  v("HTTP path without '/'", { healthMonitor: { type: "HTTP", path: "healthz" } }, /healthMonitor\.path 'healthz'/),
+  v("unknown response code", { healthMonitor: { type: "HTTP", responseCodes: ["200"] } }, /responseCodes\[0\] '200'/),
+  v(
+    "path with fromReadinessProbe",
+    { healthMonitor: { fromReadinessProbe: true, path: "/x" } },
+    /healthMonitor\.path comes from the readiness probe/,
+  ),
+  v(
+    "healthMonitor and pool.healthMonitor both",
+    { healthMonitor: "System-TCP", pool: { healthMonitor: "System-HTTP" } },
+    /healthMonitor and pool\.healthMonitor/,
+  ),
+  v(
+    "referenced monitor that does not exist",
+    { healthMonitor: "nosuch-hm" },
+    /healthMonitor.*nosuch-hm.*does not exist/,
+  ),
+  v(
+    "referenced monitor of one port that does not exist",
+    { portPools: { "80": { healthMonitor: "nosuch-hm-80" } } },
+    /portPools\["80"\]\.healthMonitor.*nosuch-hm-80/,
+  ),
+  v(
+    "readiness probe that is an exec probe",
+    { service: "probe-exec", healthMonitor: { fromReadinessProbe: true } },
+    /fromReadinessProbe.*exec probe/,
+  ),
+  v(
+    "readiness probe with special headers",
+    { service: "probe-headers", healthMonitor: { fromReadinessProbe: true } },
+    /fromReadinessProbe.*headers X-Probe/,
+  ),
+  // L4 settings: persistence, drain, profiles
+  v(
+    "persistence profile that does not exist",
+    { pool: { persistence: "nosuch-persist" } },
+    /pool\.persistence.*nosuch-persist/,
+  ),
+  v("client-IP persistence of 721 minutes", { pool: { persistence: { clientIpTimeout: 721 } } }, /clientIpTimeout 721/),
+  v("persistence true", { pool: { persistence: true } }, /pool\.persistence must be/),
+  v("graceful disable timeout -2", { pool: { gracefulDisableTimeout: -2 } }, /pool\.gracefulDisableTimeout -2/),
+  v("graceful disable timeout 7201", { pool: { gracefulDisableTimeout: 7201 } }, /pool\.gracefulDisableTimeout 7201/),
+  v("unknown server disable type", { pool: { serverDisableType: "DROP" } }, /pool\.serverDisableType 'DROP'/),
+  v("negative min servers up", { pool: { minServersUp: -1 } }, /pool\.minServersUp -1/),
+  v(
+    "application profile that does not exist",
+    { applicationProfile: "nosuch-app" },
+    /applicationProfile.*nosuch-app.*does not exist/,
+  ),
+  v(
+    "network profile that does not exist",
+    { networkProfile: "nosuch-net" },
+    /networkProfile.*nosuch-net.*does not exist/,
+  ),
+  v("full client logs given as a string", { fullClientLogs: "yes" }, /fullClientLogs must be true or false/),
+  // L4 settings: ports, source ranges, VIP
+  v("portPools key that is not a port", { portPools: { http: {} } }, /portPools\["http"\]/),
+  v("portPools port the Service lacks", { portPools: { "8080": {} } }, /portPools\["8080"\].*exposes no port 8080/),
+  v("source range not a CIDR", { sourceRanges: ["not-a-cidr"] }, /sourceRanges\[0\] 'not-a-cidr'/),
+  v("source range with mask 33", { sourceRanges: ["10.0.0.0/33"] }, /sourceRanges\[0\] '10\.0\.0\.0\/33'/),
+  v("source ranges not a list", { sourceRanges: "10.0.0.0/8" }, /sourceRanges must be a list/),
+  v("Service source range not a CIDR", { service: "bad-ranges" }, /spec\.loadBalancerSourceRanges has 'everyone'/),
+  v("annotated VIP that is not an address", { service: "bad-vip", vip: undefined }, /load-balancer-ip '10\.1\.1'/),
+  // Shared VIP
+  g("shared VIP without Services", { members: [] }, /at least one Service/),
+  g(
+    "shared VIP with colliding ports",
+    { members: [{ service: "web" }, { service: "web-twin" }] },
+    /web-twin and Service default\/web both expose 80\/TCP/,
+  ),
+  g(
+    "shared VIP members with different source ranges",
+    { members: [{ service: "ranges-a" }, { service: "ranges-b", ports: [81] }] },
+    /one VIP has one policy/,
+  ),
+  g(
+    "shared VIP members asking for different VIPs",
+    { vip: undefined, members: [{ service: "vip-a" }, { service: "vip-b", ports: [81] }] },
+    /must agree/,
+  ),
+  g(
+    "shared VIP member in another namespace",
+    { members: [{ service: "web", namespace: "other" }] },
+    /not in the group's namespace default/,
+  ),
+  g("shared VIP member annotated for another group", { members: [{ service: "tagged" }] }, /enable-shared-vip: other/),
+  g("shared VIP with group-level portPools", { portPools: { "80": {} } }, /portPools are per Service/),
+  g("shared VIP member listed twice", { members: [{ service: "web" }, { service: "web" }] }, /listed twice/),
 ];
 
 describe("reliability: bad-input catalogue", function () {
@@ -162,6 +302,37 @@ describe("reliability: bad-input catalogue", function () {
       metadata: { name: "external", namespace: "default" },
       spec: { type: "ExternalName", externalName: "db.example.com" },
     });
+    const svc = (name: string, spec: Props = {}, annotations: Record<string, string> = {}, port = 80) =>
+      kube.apply({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace: "default", annotations },
+        spec: { selector: { app: "web" }, ports: [{ name: "http", port, targetPort: "http" }], ...spec },
+      });
+    // Pods whose readiness probe a monitor cannot stand for, each behind its own Service.
+    for (const [name, probe] of [
+      ["probe-exec", { exec: { command: ["true"] } }],
+      ["probe-headers", { httpGet: { path: "/ready", port: "http", httpHeaders: [{ name: "X-Probe", value: "1" }] } }],
+    ] as const) {
+      kube.addPod({
+        name: `${name}-pod`,
+        node: "node1",
+        labels: { app: name },
+        ports: [{ name: "http", containerPort: 8080 }],
+      });
+      const pod = kube.get("pods", `${name}-pod`, "default")!;
+      const [c] = pod.spec.containers;
+      kube.apply({ ...pod, spec: { ...pod.spec, containers: [{ ...c, readinessProbe: probe }] } });
+      svc(name, { selector: { app: name } });
+    }
+    svc("web-twin");
+    svc("bad-ranges", { loadBalancerSourceRanges: ["everyone"] });
+    svc("bad-vip", {}, { "ako.vmware.com/load-balancer-ip": "10.1.1" });
+    svc("ranges-a", { loadBalancerSourceRanges: ["10.0.0.0/8"] });
+    svc("ranges-b", { loadBalancerSourceRanges: ["10.0.0.0/16"] }, {}, 81);
+    svc("vip-a", {}, { "ako.vmware.com/load-balancer-ip": "10.100.6.21" });
+    svc("vip-b", {}, { "ako.vmware.com/load-balancer-ip": "10.100.6.22" }, 81);
+    svc("tagged", {}, { "ako.vmware.com/enable-shared-vip": "other" });
     providers = await serializedProviders();
     host = await startHost(stackConfig(avi, kube));
   });
@@ -173,7 +344,7 @@ describe("reliability: bad-input catalogue", function () {
 
   /** The message a user would see: check failures as "field: reason", or the error of create. */
   async function attempt(c: Case): Promise<string | undefined> {
-    const type = c.kind === "routes" ? ROUTES_TYPE : VS_TYPE;
+    const type = c.kind === "routes" ? ROUTES_TYPE : c.kind === "vs" ? VS_TYPE : SHARED_TYPE;
     const news = { __provider: c.kind === "routes" ? providers.routes : providers.vs, ...c.args(ctx) };
     try {
       const checked = await host.check({ type, name: "bad", news });
@@ -186,7 +357,7 @@ describe("reliability: bad-input catalogue", function () {
   }
 
   it(`rejects each of ${CASES.length} bad inputs naming the field or cause, with zero writes`, async () => {
-    assert.ok(CASES.length >= 40);
+    assert.ok(CASES.length >= 100);
     const problems: string[] = [];
     let leaks = 0;
     let writes = 0;

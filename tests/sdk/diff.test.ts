@@ -3,6 +3,7 @@
 // decides whether users lose a VIP.
 import * as assert from "node:assert/strict";
 import { structRoundTrip, UNKNOWN } from "../../emulator/engine";
+import type { L4Plan } from "../../provider/plan";
 import type { RoutesOuts, RoutesProps, VirtualServiceOuts, VirtualServiceProps } from "../../sdk/providers/props";
 import { diff as diffRoutes } from "../../sdk/providers/routesOps";
 import { diff as diffVs } from "../../sdk/providers/virtualServiceOps";
@@ -118,7 +119,7 @@ describe("sdk diff()", () => {
     assert.deepEqual(await diffVs(vsOut, drained), { changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("replaces (deleting first) when cluster, VRF, cloud, tenant, the controller or the Service's identity changes", async () => {
+  it("replaces (deleting first) when cluster, VRF, cloud, tenant, the controller, the Service's identity or the VIP changes", async () => {
     for (const key of ["cluster", "vrf", "cloud", "tenant", "controllerUrl"] as const) {
       const d = await diffRoutes(routesOut, { ...routesIn, [key]: "other" });
       assert.deepEqual([d.replaces, d.deleteBeforeReplace], [[key], true], key);
@@ -127,7 +128,11 @@ describe("sdk diff()", () => {
       const d = await diffVs(vsOut, { ...vsIn, [key]: "other" });
       assert.deepEqual(d.replaces, [key], key);
     }
-    assert.deepEqual((await diffVs(vsOut, { ...vsIn, vip: { address: "10.10.10.51" } })).replaces, []);
+    // The controller cannot move a VsVip's address in place (AKO docs/objects.md): a new VIP is a new VsVip.
+    for (const vip of [{ address: "10.10.10.51" }, { network: "vip-net" }]) {
+      const d = await diffVs(vsOut, { ...vsIn, vip });
+      assert.deepEqual([d.replaces, d.deleteBeforeReplace], [["vip"], true], JSON.stringify(vip));
+    }
     const otherCluster = await diffRoutes(routesOut, { ...routesIn, kubeServer: "https://k8s-b.example:6443" });
     assert.deepEqual([otherCluster.changes, otherCluster.replaces], [true, []], "a new API server is an update");
   });
@@ -146,6 +151,18 @@ describe("sdk diff()", () => {
       deleteBeforeReplace: false,
     });
     assert.equal((await diffVs(oldVsOut, vsIn)).changes, false);
+    // This version's check() adds `l4`; the default settings are what the earlier version wrote: no change.
+    const l4: L4Plan = {
+      pools: { [POOL]: { healthMonitor: "System-TCP", lbAlgorithm: "LEAST_CONNECTIONS", gracefulDisableTimeout: 1 } },
+    };
+    assert.equal((await diffVs(oldVsOut, { ...vsIn, l4 })).changes, false);
+    assert.equal((await diffVs(vsOut, { ...vsIn, l4 })).changes, false, "state without l4 reads as the defaults");
+    const tuned: L4Plan = { pools: { [POOL]: { ...l4.pools[POOL]!, lbAlgorithm: "ROUND_ROBIN" } } };
+    assert.deepEqual(await diffVs(oldVsOut, { ...vsIn, l4: tuned }), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const fewer = { ...routesIn, routes: { "192.168.101.0/24": "10.100.1.101 node1" } };
     assert.equal((await diffRoutes(oldRoutesOut, fewer)).changes, true);
   });

@@ -53,6 +53,50 @@ describe("sdk resources under mocks", function () {
     assert.ok(byName("seed-api").registeredAt > routesAnswered);
   });
 
+  it("an integration passes L4 settings through and registers a shared VIP as one resource owning its members", async () => {
+    const run = await runProgram(() => {
+      const udp = new k8s.core.v1.Service("dns-udp", {
+        metadata: { name: "dns-udp", namespace: "kube-system" },
+        spec: { selector: { app: "dns" }, ports: [{ port: 53, protocol: "UDP" }] },
+      });
+      new ClusterIpIntegration("lb", {
+        cluster: "c1",
+        services: [
+          {
+            service: { name: "web" },
+            vip: { address: "10.10.10.50" },
+            healthMonitor: { fromReadinessProbe: true },
+            pool: { lbAlgorithm: "ROUND_ROBIN", gracefulDisableTimeout: 5 },
+            portPools: { "80": { persistence: false } },
+            sourceRanges: ["10.0.0.0/8"],
+            fullClientLogs: true,
+          },
+        ],
+        sharedVips: [
+          {
+            key: "dns",
+            namespace: "kube-system",
+            vip: { address: "10.10.10.53" },
+            services: [{ service: "dns-tcp", pool: { minServersUp: 1 } }, { service: udp }],
+          },
+        ],
+      });
+    });
+    const web = stripSecrets<Record<string, unknown>>(run.resource("lb-web").inputs);
+    assert.deepEqual(web.healthMonitor, { fromReadinessProbe: true });
+    assert.deepEqual(web.pool, { lbAlgorithm: "ROUND_ROBIN", gracefulDisableTimeout: 5 });
+    assert.deepEqual(web.portPools, { "80": { persistence: false } });
+    assert.deepEqual([web.sourceRanges, web.fullClientLogs], [["10.0.0.0/8"], true]);
+    const dns = run.resource("lb-shared-dns");
+    assert.equal(dns.type, "pulumi-nodejs:dynamic/avi-k8s:ClusterIpSharedVip");
+    const inputs = stripSecrets<Record<string, unknown>>(dns.inputs);
+    assert.deepEqual([inputs.cluster, inputs.namespace, inputs.service], ["c1", "kube-system", "dns"]);
+    assert.deepEqual(inputs.members, [
+      { service: "dns-tcp", pool: { minServersUp: 1 } },
+      { service: "dns-udp", namespace: "kube-system" },
+    ]);
+  });
+
   it("a password given as an arg is a secret input, and the stored provider holds no secret", async () => {
     const run = await runProgram(() => {
       new ClusterIpRoutes("r", {

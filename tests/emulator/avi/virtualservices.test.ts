@@ -248,6 +248,34 @@ describe("Avi emulator: virtual service services, pool selection, analytics and 
     assertRefused(await s.call("DELETE", `/api/vsvip/${v.uuid}`), /Cannot delete, object is referred by/, 403);
   });
 
+  it("refuses to change, add or remove the static address of a VsVip a virtual service uses; an unused one may change", async () => {
+    const v = await vip("10.10.10.88");
+    await creates(s, "virtualservice", {
+      name: "pinned",
+      vsvip_ref: v.url,
+      application_profile_ref: L4,
+      services: [{ port: 80 }],
+    });
+    const moved = { ...v, vip: [{ ...v.vip[0], ip_address: { addr: "10.10.10.89", type: "V4" } }] };
+    assertRefused(
+      await s.call("PUT", `/api/vsvip/${v.uuid}`, moved),
+      /preferred address of vip 0 cannot be changed while virtual service pinned uses it/,
+    );
+    const { ip_address: _gone, ...rest } = v.vip[0];
+    assertRefused(
+      await s.call("PUT", `/api/vsvip/${v.uuid}`, { ...v, vip: [{ ...rest, auto_allocate_ip: true }] }),
+      /cannot be changed while virtual service pinned uses it/,
+    );
+    const same = await s.call("PUT", `/api/vsvip/${v.uuid}`, { ...v, description: "address kept" });
+    assert.equal(same.status, 200, "other fields of a used VsVip may change");
+    const free = await vip("10.10.10.90");
+    const changed = await s.call("PUT", `/api/vsvip/${free.uuid}`, {
+      ...free,
+      vip: [{ ...free.vip[0], ip_address: { addr: "10.10.10.91", type: "V4" } }],
+    });
+    assert.equal(changed.status, 200, "no virtual service uses it");
+  });
+
   it("refuses l4_policies naming a policy set that does not exist, or without its index", async () => {
     const v = await vip("10.10.10.87");
     const base = { vsvip_ref: v.url, application_profile_ref: L4, services: [{ port: 80 }] };
