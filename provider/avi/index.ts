@@ -14,6 +14,27 @@ export {
   serverFromAvi,
   serverToAvi,
 } from "./objects";
+export {
+  buildRouteRecord,
+  deleteRouteRecord,
+  isSyncPool,
+  listRouteRecords,
+  listSyncPools,
+  MEMBERSHIP_MARKER,
+  type Membership,
+  type PoolMembersResult,
+  parseRouteRecord,
+  poolMarkers,
+  ROUTE_RECORD_TYPE,
+  type RouteRecord,
+  routeRecordExists,
+  routeRecordName,
+  SYNC_MEMBERSHIP,
+  type SyncPool,
+  syncPoolMembers,
+  withMembership,
+  writeRouteRecord,
+} from "./membership";
 export { syncPoolServers } from "./pools";
 export { countingWrites, createSessionPool, type SessionPool, type SessionPoolOptions, sessionKey } from "./pool";
 export { type ControllerPreview, formatControllerPreview, previewController } from "./preview";

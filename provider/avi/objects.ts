@@ -3,6 +3,7 @@
 // markers (clustername, Namespace, ServiceName) and created_by, which is how a later run recognises it as ours.
 
 import type { DesiredServer, Protocol } from "../plan/types";
+import { withMembership } from "./markers";
 import { nameRef, uuidRef } from "./refs";
 import type { VirtualServiceSpec } from "./types";
 
@@ -71,6 +72,8 @@ export function serverToAvi(s: DesiredServer): Json {
     external_uuid: `${s.ip}:${s.port}`,
   };
   if (s.node) out.server_node = s.node;
+  // The controller keeps no pod name; the description carries it for operators (and the live view's pod column).
+  if (s.pod) out.description = s.pod;
   return out;
 }
 
@@ -122,6 +125,8 @@ export function buildPool(spec: VirtualServiceSpec, pool: VirtualServiceSpec["po
     health_monitor_refs: [nameRef("healthmonitor", spec.healthMonitor ?? HEALTH_MONITOR[pool.protocol])],
     ...common(spec),
   };
+  // In membership "sync" mode the pool says so: `avi-k8s sync` writes the servers of exactly these pools.
+  if (spec.membership === "sync") out.markers = withMembership(out.markers as Json[], "sync");
   if (spec.vrf) out.vrf_ref = nameRef("vrfcontext", spec.vrf);
   return out;
 }
