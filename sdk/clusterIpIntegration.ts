@@ -4,10 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIpRoutes } from "./clusterIpRoutes";
 import { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
-import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
+import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, Membership, RouteOutput } from "./types";
 
 export interface IntegrationServiceArgs
-  extends Omit<ClusterIpVirtualServiceArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes"> {
+  extends Omit<ClusterIpVirtualServiceArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes" | "membership"> {
   /** Names the child resource `<integration>-<key>`; default the Service's name when given as a plain string. */
   key?: string;
 }
@@ -19,6 +19,8 @@ export interface ClusterIpIntegrationArgs {
   cni?: pulumi.Input<CniChoice>;
   nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
   services?: IntegrationServiceArgs[];
+  /** "pulumi" (default) or "sync" for the routes and every virtual service (see ClusterIpVirtualServiceArgs). */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -49,6 +51,7 @@ export class ClusterIpIntegration extends pulumi.ComponentResource {
       cloud: args.cloud,
       avi: args.avi,
       kubernetes: args.kubernetes,
+      membership: args.membership,
     };
     this.routes = new ClusterIpRoutes(
       `${name}-routes`,

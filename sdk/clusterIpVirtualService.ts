@@ -7,6 +7,7 @@ import { poolListOf } from "./outputs";
 import type {
   AviConnectionArgs,
   KubeConnectionArgs,
+  Membership,
   PoolListOutput,
   PoolOutput,
   ServiceLike,
@@ -32,6 +33,13 @@ export interface ClusterIpVirtualServiceArgs {
   networkProfile?: pulumi.Input<string>;
   /** Default by protocol (System-TCP, System-UDP, System-SCTP). */
   healthMonitor?: pulumi.Input<string>;
+  /**
+   * Who keeps the pool servers: "pulumi" (default; every `up` writes the servers it resolved) or "sync"
+   * (`avi-k8s sync` keeps them between runs: the first `up` writes the servers it resolved, later ones change
+   * settings only and keep the servers the controller holds; preview shows no server churn). Switching either
+   * way is an update.
+   */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -93,6 +101,7 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         applicationProfile: args.applicationProfile,
         networkProfile: args.networkProfile,
         healthMonitor: args.healthMonitor,
+        membership: args.membership,
         pools: undefined,
         conflicts: undefined,
         virtualServiceName: undefined,

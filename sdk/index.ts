@@ -16,6 +16,7 @@ export type {
   AviConnectionArgs,
   CniChoice,
   KubeConnectionArgs,
+  Membership,
   PoolListOutput,
   PoolOutput,
   Protocol,

@@ -5,6 +5,9 @@ import type { SETTINGS, SettingKey, SettingType } from "../provider/settings";
 
 export type { CniChoice, Protocol };
 
+/** Who keeps the members (routes, pool servers): every `up` ("pulumi") or `avi-k8s sync` between runs ("sync"). */
+export type Membership = "pulumi" | "sync";
+
 type Settings = typeof SETTINGS;
 type ArgsOf<G extends "avi" | "kubernetes"> = {
   [K in SettingKey as Settings[K]["group"] extends G ? Settings[K]["arg"] : never]?: pulumi.Input<SettingType<K>>;

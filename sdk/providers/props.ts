@@ -27,6 +27,13 @@ export const SECRET_KEYS = SECRET_SETTINGS;
 /** Connection args kept in the outputs: refresh and destroy need them to reach the controller (no secrets). */
 export const OUTPUT_CONNECTION_KEYS = ["controller", "username", "apiVersion", "caBundle", "insecure"] as const;
 
+/**
+ * Who keeps the members: "pulumi" (every `up` writes the routes and pool servers it resolved) or "sync"
+ * (`avi-k8s sync` does between runs: the checked inputs then hold no members, so preview shows no member churn,
+ * and updates change settings only). Absent in the state means "pulumi" (written only when given).
+ */
+export type MembershipProp = "pulumi" | "sync";
+
 /** Where a resource's objects live, recorded at create (see location.ts). */
 export interface LocationProps {
   /** The controller's origin URL, whatever named it (args, stack config or environment). */
@@ -45,6 +52,8 @@ export interface PoolEntry {
   protocol: Protocol;
   servers: ServerMap;
 }
+/** A pool in the checked inputs of membership "sync": name, port and protocol; its servers are the sync's. */
+export type PoolShapeMap = Record<string, Omit<PoolEntry, "servers">>;
 export type PoolMap = Record<string, PoolEntry>;
 export type LivePoolMap = Record<string, PoolEntry & { uuid: string }>;
 
@@ -56,14 +65,27 @@ export interface RoutesProps extends ConnectionProps, LocationProps {
   tenant: string;
   cni: CniChoice;
   nodeNetworks: string[];
-  /** Desired routes, resolved by check() from the live cluster (the unknown sentinel while inputs are unknown). */
+  membership?: MembershipProp;
+  /**
+   * Desired routes, resolved by check() from the live cluster (the unknown sentinel while inputs are unknown);
+   * absent in membership "sync" (the sync keeps them).
+   */
   routes?: RouteMap | string;
   /** The pod-CIDR source check() used (after `auto`). */
   cniSource?: string;
   /** Nodes or CIDRs that get no route, and foreign routes overlapping ours; informative, never a reason to update. */
   conflicts?: string[];
 }
-export const ROUTES_INPUT_KEYS = ["cluster", "vrf", "cloud", "tenant", "cni", "nodeNetworks", "routes"] as const;
+export const ROUTES_INPUT_KEYS = [
+  "cluster",
+  "vrf",
+  "cloud",
+  "tenant",
+  "cni",
+  "nodeNetworks",
+  "membership",
+  "routes",
+] as const;
 export const ROUTES_REPLACE_KEYS = ["cluster", "vrf", "cloud", "tenant", "controllerUrl"] as const;
 
 export interface RoutesOuts extends Omit<RoutesProps, "routes"> {
@@ -90,8 +112,12 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   healthMonitor?: string;
   /** Service ports to expose (default: all of the Service's ports). */
   ports?: number[];
-  /** Desired pools by name, resolved by check() from the Service's EndpointSlices (the unknown sentinel when unknown). */
-  pools?: PoolMap | string;
+  membership?: MembershipProp;
+  /**
+   * Desired pools by name, resolved by check() from the Service's EndpointSlices (the unknown sentinel when
+   * unknown); in membership "sync" without servers (the sync keeps them).
+   */
+  pools?: PoolMap | PoolShapeMap | string;
   /** Ports without endpoints, unusable addresses; informative, never a reason to update. */
   conflicts?: string[];
 }
@@ -108,6 +134,7 @@ export const VS_INPUT_KEYS = [
   "applicationProfile",
   "networkProfile",
   "healthMonitor",
+  "membership",
   "pools",
 ] as const;
 export const VS_REPLACE_KEYS = ["cluster", "namespace", "service", "vrf", "cloud", "tenant", "controllerUrl"] as const;

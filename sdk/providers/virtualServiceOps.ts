@@ -11,7 +11,7 @@ import {
   type VirtualServiceState,
 } from "../../provider/avi";
 import { readServicePlacement } from "../../provider/kube";
-import { planPools, poolConflicts, virtualServiceName } from "../../provider/plan";
+import { planServicePools, virtualServiceName } from "../../provider/plan";
 import { kubeSourceProblems, resolveKube } from "../../provider/settings";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
@@ -21,12 +21,13 @@ import {
   type LivePoolMap,
   OUTPUT_CONNECTION_KEYS,
   type PoolMap,
+  type PoolShapeMap,
   VS_INPUT_KEYS,
   VS_REPLACE_KEYS,
   type VirtualServiceOuts,
   type VirtualServiceProps,
 } from "./props";
-import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
+import { membershipOf, type PoolView, poolMeaning, poolShape, poolViews, serverMap } from "./state";
 import { validateVirtualService } from "./validate";
 
 const OPTIONAL_STRINGS = ["seGroup", "applicationProfile", "networkProfile", "healthMonitor"] as const;
@@ -36,26 +37,23 @@ const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTIO
 async function resolvePools(p: VirtualServiceProps, settings: Settings | undefined) {
   const kube = resolveKube(sourcesOf(p, settings)).connection;
   const svc = await readServicePlacement(kube, { namespace: p.namespace, name: p.service });
-  const failures: { property: string; reason: string }[] = [];
-  (p.ports ?? []).forEach((port, i) => {
-    if (!svc.ports.some((sp) => sp.port === port)) {
-      const has = svc.ports.map((sp) => sp.port).join(", ") || "none";
-      failures.push({
-        property: `ports[${i}]`,
-        reason: `Service ${p.namespace}/${p.service} has no port ${port} (it has ${has}).`,
-      });
-    }
-  });
-  const chosen = p.ports ? { ...svc, ports: svc.ports.filter((sp) => p.ports?.includes(sp.port)) } : svc;
+  const planned = planServicePools(p.cluster, svc, p.ports);
   const pools: PoolMap = {};
-  for (const pool of planPools(p.cluster, chosen)) {
+  for (const pool of planned.pools) {
     pools[pool.name] = {
       servicePort: pool.servicePort,
       protocol: pool.protocol,
       servers: serverMap(pool.servers, true),
     };
   }
-  return { pools, conflicts: poolConflicts(chosen).map((c) => c.message), failures };
+  return { pools, conflicts: planned.conflicts.map((c) => c.message), failures: planned.failures };
+}
+
+/** Membership "sync": the checked inputs name the pools but hold no servers (the sync's), so preview shows none. */
+function shapes(pools: PoolMap): PoolShapeMap {
+  return Object.fromEntries(
+    Object.entries(pools).map(([n, p]) => [n, { servicePort: p.servicePort, protocol: p.protocol }]),
+  );
 }
 
 export async function check(
@@ -67,7 +65,7 @@ export async function check(
   const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
     ...args,
-    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports"]),
+    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", "membership"]),
     ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
@@ -86,18 +84,27 @@ export async function check(
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN }), failures };
   const resolved = await resolvePools(props, settings);
+  const pools = membershipOf(props) === "sync" ? shapes(resolved.pools) : resolved.pools;
   return {
-    inputs: jsonClean({ ...props, pools: resolved.pools, conflicts: resolved.conflicts }),
+    inputs: jsonClean({ ...props, pools, conflicts: resolved.conflicts }),
     failures: resolved.failures,
   };
 }
 
-/** Pools compare by name, port, protocol and their servers' ip:port and enabled flag, whatever the state's shape. */
-function normalize(key: string, value: unknown): unknown {
-  return key === "pools" && !isUnknown(value) ? (poolMeaning(value) ?? value) : value;
+/**
+ * Pools compare by name, port, protocol and their servers' ip:port and enabled flag, whatever the state's shape;
+ * in membership "sync" by name, port and protocol only (the servers are the sync's, never a reason to update).
+ */
+function normalizer(sync: boolean) {
+  return (key: string, value: unknown): unknown => {
+    if (key === "membership") return membershipOf({ membership: value });
+    if (key !== "pools" || isUnknown(value)) return value;
+    return (sync ? poolShape(value) : poolMeaning(value)) ?? value;
+  };
 }
 
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
+  const normalize = normalizer(membershipOf(news) === "sync");
   return deleteFirstDiff(diffKeys(withRecorded(olds, news), news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
 }
 
@@ -125,6 +132,7 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[]): V
     ...(p.applicationProfile ? { applicationProfile: p.applicationProfile } : {}),
     ...(p.networkProfile ? { networkProfile: p.networkProfile } : {}),
     ...(p.healthMonitor ? { healthMonitor: p.healthMonitor } : {}),
+    ...(membershipOf(p) === "sync" ? { membership: "sync" as const } : {}),
   };
 }
 
@@ -160,7 +168,9 @@ async function apply(
   olds: VirtualServiceOuts | undefined,
   operation: string,
 ): Promise<VirtualServiceOuts> {
-  const known = poolViews(p.pools);
+  // Membership "sync" resolves the servers now: a pool created by this apply starts with them (the first `up`
+  // writes what it resolved), an existing one keeps the controller's (applyVirtualService).
+  const known = membershipOf(p) === "sync" ? undefined : poolViews(p.pools);
   const resolved = known
     ? { pools: known, conflicts: p.conflicts ?? [], failures: [] }
     : await resolvePools(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [] }));
@@ -207,12 +217,13 @@ export async function read(
   const outs = outputs(base, state, { conflicts: props.conflicts ?? [], warnings: props.warnings ?? [] });
   // Inputs change only when the controller differs from what the state says (or the state is an earlier
   // version's): the next preview then shows exactly what `up` will repair, and pod names stay as they are.
-  const same = JSON.stringify(poolMeaning(props.pools)) === JSON.stringify(poolMeaning(outs.pools));
+  // In membership "sync" the servers are the sync's: a changed server is not drift, and the inputs keep none.
+  const sync = membershipOf(props) === "sync";
+  const meaning = sync ? poolShape : poolMeaning;
+  const same = JSON.stringify(meaning(props.pools)) === JSON.stringify(meaning(outs.pools));
   if (same && !repointed && !Array.isArray(props.pools)) return { id, props: outs };
-  const inputs = pick(
-    { ...outs, pools: Object.fromEntries(Object.entries(outs.pools).map(([n, { uuid: _u, ...pool }]) => [n, pool])) },
-    [...KEPT, "pools", "conflicts"],
-  );
+  const live = Object.fromEntries(Object.entries(outs.pools).map(([n, { uuid: _u, ...pool }]) => [n, pool]));
+  const inputs = pick({ ...outs, pools: sync ? shapes(live) : live }, [...KEPT, "pools", "conflicts"]);
   return { id, props: outs, inputs: inputs as VirtualServiceOuts };
 }
 
