@@ -236,8 +236,7 @@ export async function read(
   // In membership "sync" the routes are the sync's: what it wrote is not drift, and the inputs keep none.
   const sync = membershipOf(props) === "sync";
   const drift =
-    !sync &&
-    (JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) || Array.isArray(props.routes));
+    !sync && (JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) || Array.isArray(props.routes));
   if (!drift && !repointed) return { id, props: outs };
   const inputs = pick({ ...outs, routes: live }, [
     ...ROUTES_INPUT_KEYS.filter((k) => !sync || k !== "routes"),
