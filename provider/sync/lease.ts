@@ -29,7 +29,8 @@ export interface Elector {
   /** The Lease is being watched (a follower is ready). */
   watching(): boolean;
   holder(): string;
-  stop(): Promise<void>;
+  /** Stops electing; a held Lease is released unless `release` is false (what a crash leaves behind, for tests). */
+  stop(release?: boolean): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the Lease is plain JSON here.
@@ -194,7 +195,7 @@ export function startLeaderElection(o: LeaseOptions): Elector {
     isLeader: () => leading && Date.now() - lastRenew < o.renewDeadlineMs,
     watching: () => informer.synced(),
     holder: () => holder,
-    async stop() {
+    async stop(release = true) {
       stopped = true;
       if (timer) clearTimeout(timer);
       informer.stop();
@@ -202,6 +203,7 @@ export function startLeaderElection(o: LeaseOptions): Elector {
       if (!leading) return;
       leading = false;
       o.onStoppedLeading();
+      if (!release) return;
       try {
         const got = (await o.client.get(path, perm("get"), true)) as Lease | undefined;
         if (got?.spec?.holderIdentity === o.identity) {
