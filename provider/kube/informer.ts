@@ -6,8 +6,9 @@
 // - The watch resumes from the last resourceVersion seen (events, bookmarks) when the server ends it or the
 //   connection drops; a 410 (too old) lists again, and the difference between the new list and the fingerprints
 //   becomes the changes (objects changed or deleted while nobody watched).
-// - Failures back off (jittered, 0.5 s doubling to 30 s) and are reported; the fingerprints stay as they were, so
-//   a failed list is never taken for an empty cluster.
+// - Failures back off (jittered, 0.5 s doubling to 5 s: a handful of watches retrying every few seconds costs the
+//   API server nothing, and the sync is back within seconds of an outage) and are reported; the fingerprints stay
+//   as they were, so a failed list is never taken for an empty cluster.
 import { createHash } from "node:crypto";
 import type { KubeClient, WatchEvent } from "./client";
 import type { Permission } from "./errors";
@@ -62,11 +63,13 @@ function keyOf(o: Record<string, unknown>): string {
   return m.namespace ? `${m.namespace}/${m.name ?? ""}` : String(m.name ?? "");
 }
 
+const WATCH_BACKOFF_MAX_MS = 5_000;
+
 const fingerprint = (text: string) => createHash("sha1").update(text).digest("base64").slice(0, 16);
 
-/** 0.5 s doubling to 30 s, each wait drawn between half and all of it. */
-export function backoffMs(failures: number, random: () => number = Math.random): number {
-  const cap = Math.min(30_000, 500 * 2 ** Math.min(failures, 10));
+/** 0.5 s doubling to `maxMs`, each wait drawn between half and all of it. */
+export function backoffMs(failures: number, random: () => number = Math.random, maxMs = 30_000): number {
+  const cap = Math.min(maxMs, 500 * 2 ** Math.min(failures, 10));
   return cap / 2 + (random() * cap) / 2;
 }
 
@@ -164,7 +167,7 @@ export function startInformer(client: KubeClient, spec: InformerSpec, hooks: Inf
         );
         if (progressed) failures = 0;
         // A stream the server ends at once, again and again, must not turn into a busy loop.
-        else if (Date.now() - started < 1000) await wait(backoffMs(failures++));
+        else if (Date.now() - started < 1000) await wait(backoffMs(failures++, Math.random, WATCH_BACKOFF_MAX_MS));
       } catch (err) {
         if (signal.aborted) break;
         if ((err as { status?: number }).status === 410) {
@@ -173,7 +176,7 @@ export function startInformer(client: KubeClient, spec: InformerSpec, hooks: Inf
           continue;
         }
         hooks.onError?.(err as Error);
-        await wait(backoffMs(failures++));
+        await wait(backoffMs(failures++, Math.random, WATCH_BACKOFF_MAX_MS));
       }
     }
   })();

@@ -378,7 +378,7 @@ export function startEngine(o: EngineOptions): Engine {
         if (stopped) return;
         countError(err);
         o.log(`full resync failed, retrying: ${(err as Error).message}`);
-        await new Promise((r) => timers.push(setTimeout(r, backoffMs(failures))));
+        await new Promise((r) => timers.push(setTimeout(r, backoffMs(failures, Math.random, 10_000))));
       }
     }
   })();

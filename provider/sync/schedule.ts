@@ -2,7 +2,7 @@
 // for `quietMs`, but never held longer than `maxDelayMs` after the first of them; then the key runs once, whatever
 // the number of events. A key never runs twice at once: an event during a run marks it dirty, and it runs again
 // after. At most `concurrency` keys run at a time. A failed run is retried after a jittered backoff (0.5 s doubling
-// to 30 s), and the key stays wanted until a run succeeds, so nothing waits for the next event to converge.
+// to 10 s), and the key stays wanted until a run succeeds, so nothing waits for the next event to converge.
 import { backoffMs } from "../kube/informer";
 
 export interface SchedulerOptions {
@@ -91,7 +91,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     if (ok) st.failures = 0;
     if (!ok) {
       st.backingOff = true;
-      st.timer = setTimeout(() => enqueue(key), backoffMs(st.failures - 1, o.random));
+      st.timer = setTimeout(() => enqueue(key), backoffMs(st.failures - 1, o.random, 10_000));
     } else if (st.waiters.length > 0) enqueue(key);
     else if (st.dirty) {
       st.dirty = false;
