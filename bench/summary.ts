@@ -70,7 +70,7 @@ export function summaryMarkdown(report: Report): string {
       const writes = w.services > 0 ? `${Math.min(...w.writesPerService)}–${Math.max(...w.writesPerService)}` : "-";
       const storm = r.heartbeat ? `${r.heartbeat.nodeEvents}, ${r.heartbeat.writes}` : "-";
       out.push(
-        `| ${r.nodes} nodes, ${r.pods} pods, ${r.services} services | ${(r.firstResyncMs / 1000).toFixed(1)} s | ${wave} | ${lat} | ${writes} | ${storm} | ${r.churn.cpuMsPer1000.toFixed(0)} ms | ${r.peakRssMB.toFixed(0)} MB |`,
+        `| ${r.nodes} nodes, ${r.pods} pods, ${r.services} services | ${(r.firstResyncMs / 1000).toFixed(1)} s | ${wave} | ${lat} | ${writes} | ${storm} | ${r.churn.cpuMsPer1000.toFixed(0)} ms | ${r.peakRssMB.toFixed(0)} MB${r.peakRssUncappedMB !== undefined ? ` (${r.peakRssUncappedMB.toFixed(0)} MB uncapped)` : ""} |`,
       );
     }
   }

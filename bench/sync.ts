@@ -13,7 +13,7 @@ import { generateCluster, type KubeEmulator, startKubeEmulator } from "../emulat
 import { type AviSession, applyRoutes, applyVirtualService, createAviSession, writeRouteRecord } from "../provider/avi";
 import { readNodes, readServicePlacement } from "../provider/kube";
 import { planRoutes, planServicePools } from "../provider/plan";
-import { LATENCY_BUCKETS, quantile } from "../provider/sync";
+import { LATENCY_BUCKETS, quantile, SYNC_NODE_OPTIONS } from "../provider/sync";
 import type { Target } from "./types";
 
 export interface SyncScenario {
@@ -27,6 +27,8 @@ export interface SyncScenario {
   heartbeat?: { rounds: number; periodMs: number };
   /** Pods whose readiness flips (off, then on): EndpointSlice events for the CPU figure. */
   churnPods: number;
+  /** Also start a sync without SYNC_NODE_OPTIONS (V8's default heap) and report its peak RSS. */
+  uncapped?: boolean;
 }
 
 export interface SyncResult {
@@ -46,7 +48,10 @@ export interface SyncResult {
   };
   heartbeat?: { rounds: number; nodeEvents: number; dropped: number; writes: number };
   churn: { events: number; cpuMs: number; cpuMsPer1000: number };
+  /** With SYNC_NODE_OPTIONS, as the in-cluster component runs it. */
   peakRssMB: number;
+  /** Without a heap cap: V8 sizes the heap from the machine's memory and collects later. */
+  peakRssUncappedMB?: number;
 }
 
 export function syncScenarios(quick: boolean): SyncScenario[] {
@@ -73,7 +78,15 @@ export function syncScenarios(quick: boolean): SyncScenario[] {
       heartbeat: { rounds: 3, periodMs: 10_000 },
       churnPods: 300,
     },
-    { label: "sync 5000n", nodes: 5000, services: 100, podsPerService: 1500, rolloutServices: 0, churnPods: 1000 },
+    {
+      label: "sync 5000n",
+      nodes: 5000,
+      services: 100,
+      podsPerService: 1500,
+      rolloutServices: 0,
+      churnPods: 1000,
+      uncapped: true,
+    },
   ];
 }
 
@@ -145,7 +158,12 @@ async function applyStack(s: AviSession, kube: KubeEmulator, services: number): 
   }
 }
 
-function startSyncProcess(avi: AviEmulator, kube: KubeEmulator): { child: ChildProcess; output: () => string } {
+/** `nodeOptions`: NODE_OPTIONS as the in-cluster component sets them (SYNC_NODE_OPTIONS), or none. */
+function startSyncProcess(
+  avi: AviEmulator,
+  kube: KubeEmulator,
+  nodeOptions: string | undefined,
+): { child: ChildProcess; output: () => string } {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AVI_") && k !== "KUBECONFIG") env[k] = v;
   Object.assign(env, {
@@ -155,6 +173,7 @@ function startSyncProcess(avi: AviEmulator, kube: KubeEmulator): { child: ChildP
     AVI_CA_BUNDLE: avi.caFile ?? "",
     KUBECONFIG: kube.kubeconfig,
   });
+  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
   const cli = path.join(__dirname, "..", "cli", "index.js");
   const child = spawn(
     process.execPath,
@@ -172,6 +191,13 @@ function startSyncProcess(avi: AviEmulator, kube: KubeEmulator): { child: ChildP
     out = (out + b.toString()).slice(-200_000);
   });
   return { child, output: () => out };
+}
+
+async function stopProcess(p: { child: ChildProcess }): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once("exit", r));
+  p.child.kill("SIGTERM");
+  await exited;
 }
 
 async function until(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<number> {
@@ -218,7 +244,7 @@ export async function runSyncScenario(spec: SyncScenario, log: (t: string) => vo
       `# ${spec.label}: ${spec.nodes} nodes, ${spec.services * spec.podsPerService} pods, ${spec.services} services in membership "sync"; set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
     const started = Date.now();
-    proc = startSyncProcess(avi, kube);
+    proc = startSyncProcess(avi, kube, SYNC_NODE_OPTIONS);
     const p = proc;
     await until(
       "the sync's first full resync",
@@ -319,21 +345,18 @@ export async function runSyncScenario(spec: SyncScenario, log: (t: string) => vo
       .filter((x) => !x.metadata.deletionTimestamp)
       .slice(0, spec.churnPods)
       .map((x) => x.metadata.name as string);
+    const ips = pods.map((name) => String(kube.get("pods", name, "default")?.status?.podIP));
     const c0 = await scrape(url);
     for (const ready of [false, true]) {
       for (const name of pods) kube.setPodReady("default", name, ready);
       const want = ready;
-      await until(`readiness ${ready} in the pools`, 300_000, () =>
-        pods.every((name) => {
-          const pod = kube.get("pods", name, "default");
-          const svc = String(pod?.metadata.labels?.app);
-          const pool = avi.objects("pool").find((x) => x.name === `${CLUSTER}--default-${svc}-TCP-80`) as
-            | { servers?: { ip: { addr: string }; enabled?: boolean }[] }
-            | undefined;
-          const s = pool?.servers?.find((x) => x.ip.addr === pod?.status?.podIP);
-          return s !== undefined && (s.enabled !== false) === want;
-        }),
-      );
+      await until(`readiness ${ready} in the pools`, 300_000, () => {
+        const enabled = new Map<string, boolean>();
+        for (const pool of avi.objects("pool") as { servers?: { ip: { addr: string }; enabled?: boolean }[] }[]) {
+          for (const x of pool.servers ?? []) enabled.set(x.ip.addr, x.enabled !== false);
+        }
+        return ips.every((ip) => enabled.get(ip) === want);
+      });
     }
     await sleep(500);
     const c1 = await scrape(url);
@@ -347,7 +370,23 @@ export async function runSyncScenario(spec: SyncScenario, log: (t: string) => vo
     log(
       `  avi-k8s sync peak RSS: ${peak.toFixed(0)} MB with ${spec.nodes} nodes and ${spec.services * spec.podsPerService} pods under watch`,
     );
+    let peakRssUncappedMB: number | undefined;
+    if (spec.uncapped) {
+      await stopProcess(p);
+      const bare = startSyncProcess(avi, kube, undefined);
+      proc = bare;
+      await until(
+        "the uncapped sync's first full resync",
+        600_000,
+        () => /full resync: /.test(bare.output()) || bare.child.exitCode !== null,
+      );
+      peakRssUncappedMB = peakRssMB(bare.child.pid ?? 0);
+      log(
+        `  without a heap cap (V8's default on this machine), its peak RSS after the first full resync: ${peakRssUncappedMB.toFixed(0)} MB`,
+      );
+    }
     return {
+      ...(peakRssUncappedMB !== undefined ? { peakRssUncappedMB } : {}),
       label: spec.label,
       nodes: spec.nodes,
       pods: spec.services * spec.podsPerService,
@@ -359,11 +398,7 @@ export async function runSyncScenario(spec: SyncScenario, log: (t: string) => vo
       peakRssMB: peak,
     };
   } finally {
-    if (proc && proc.child.exitCode === null) {
-      const exited = new Promise((r) => proc?.child.once("exit", r));
-      proc.child.kill("SIGTERM");
-      await exited;
-    }
+    if (proc) await stopProcess(proc);
     await session.logout().catch(() => undefined);
     await avi.stop();
     await kube.stop();

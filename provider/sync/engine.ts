@@ -244,6 +244,8 @@ export function startEngine(o: EngineOptions): Engine {
           perm: { verb: "list", resource: "endpointslices", group: "discovery.k8s.io", namespace: ns },
           meaning: sliceMeaning,
           tag: sliceService,
+          // A slice holds up to 100 endpoints: 50 a page keeps a relist of 150,000 pods to a few MB at a time.
+          pageSize: Math.min(o.pageSize, 50),
         },
         (c) => {
           if (services.has(`${ns}/${c.tag}`)) noteEvent(svcKey(ns, c.tag));

@@ -27,6 +27,13 @@ export { LATENCY_BUCKETS, quantile, type SyncMetrics } from "./metrics";
 export { PLANNERS, type ServicePlanner, type SyncMode } from "./modes";
 export { createScheduler, type Scheduler } from "./schedule";
 
+/**
+ * What the sync's Node process should run with: a heap of 160 MB. Its live data is small (fingerprints, not
+ * objects: tens of MB at 5,000 nodes and 150,000 pods), but without a cap V8 sizes the heap from the machine's memory
+ * and collects lazily, so a full resync's short-lived reads can lift the RSS past 250 MB before a collection.
+ */
+export const SYNC_NODE_OPTIONS = "--max-old-space-size=160";
+
 export interface RbacRule {
   apiGroups: string[];
   resources: string[];
@@ -74,9 +81,9 @@ export interface SyncOptions {
   resyncMs?: number;
   /** How often the controller is asked for new work (pools or records switched to sync mode); default 30 s. */
   discoveryMs?: number;
-  /** Quiet time that ends a burst of events; default 200 ms. */
+  /** Quiet time that ends a burst of events; default 100 ms. */
   quietMs?: number;
-  /** The longest a burst is held; default 1 s. */
+  /** The longest a burst is held; default 500 ms. */
   maxDelayMs?: number;
   /** Services or routes records written at once; default 8. */
   concurrency?: number;
@@ -130,8 +137,8 @@ export async function startSync(o: SyncOptions): Promise<SyncHandle> {
       canWrite,
       resyncMs: o.resyncMs ?? 600_000,
       discoveryMs: o.discoveryMs ?? 30_000,
-      quietMs: o.quietMs ?? 200,
-      maxDelayMs: o.maxDelayMs ?? 1000,
+      quietMs: o.quietMs ?? 100,
+      maxDelayMs: o.maxDelayMs ?? 500,
       concurrency: o.concurrency ?? 8,
       pageSize: o.pageSize ?? 500,
       ...(o.mode ? { mode: o.mode } : {}),

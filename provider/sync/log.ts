@@ -20,7 +20,8 @@ export function poolLine(o: PoolOutcome, when: string): string {
   if (o.disabled > 0) parts.push(`${o.disabled} disabled`);
   if (o.enabled > 0) parts.push(`${o.enabled} enabled`);
   const retried = o.conflicts > 0 ? `, ${o.conflicts} 412 retr${o.conflicts === 1 ? "y" : "ies"}` : "";
-  return `pool ${o.pool.name} (service ${o.pool.namespace}/${o.pool.service}): ${parts.join(", ")}; ${o.servers} servers; ${when}${retried}`;
+  const took = `read ${o.readMs} ms, write ${o.writeMs} ms`;
+  return `pool ${o.pool.name} (service ${o.pool.namespace}/${o.pool.service}): ${parts.join(", ")}; ${o.servers} servers; ${when}; ${took}${retried}`;
 }
 
 export function routesLine(cluster: string, vrf: string, c: RouteChange, routes: number, when: string): string {

@@ -40,6 +40,9 @@ export interface PoolOutcome {
   disabled: number;
   servers: number;
   conflicts: number;
+  /** Milliseconds reading Kubernetes (the Service and its slices) and talking to the controller for this pool. */
+  readMs: number;
+  writeMs: number;
   skipped?: string;
 }
 
@@ -51,6 +54,7 @@ export async function reconcileService(
   pools: SyncPool[],
 ): Promise<PoolOutcome[]> {
   let planned: DesiredPool[];
+  const readStart = Date.now();
   try {
     planned = await ctx.planner.plan(ctx.kube, ctx.cluster, { namespace, name: service }, ctx.pageSize);
   } catch (err) {
@@ -64,6 +68,7 @@ export async function reconcileService(
     }
     throw err;
   }
+  const readMs = Date.now() - readStart;
   const out: PoolOutcome[] = [];
   for (const pool of pools) {
     const want = planned.find((p) => p.name === pool.name);
@@ -73,9 +78,11 @@ export async function reconcileService(
       out.push(skipped(pool, why));
       continue;
     }
+    const writeStart = Date.now();
     const r = await syncPoolMembers(ctx.avi, { ...pool, cluster: ctx.cluster }, want.servers, {
       beforeWrite: () => ctx.canWrite(),
     });
+    const writeMs = Date.now() - writeStart;
     if (r.notOurs) ctx.warn(`${r.notOurs}; left alone.`);
     const flips = (to: boolean) => r.change.update.filter((u) => u.to.enabled === to && u.from.enabled !== to).length;
     out.push({
@@ -88,6 +95,8 @@ export async function reconcileService(
       disabled: flips(false),
       servers: want.servers.length,
       conflicts: r.conflicts,
+      readMs,
+      writeMs,
       ...(r.notOurs ? { skipped: r.notOurs } : {}),
     });
     if (!r.gone && !r.notOurs && ctx.effects.afterPool) {
@@ -120,6 +129,8 @@ function skipped(pool: SyncPool, why: string): PoolOutcome {
     disabled: 0,
     servers: 0,
     conflicts: 0,
+    readMs: 0,
+    writeMs: 0,
     skipped: why,
   };
 }
