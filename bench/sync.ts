@@ -460,7 +460,7 @@ export function syncTargets(results: SyncResult[]): Target[] {
       name: `sync: peak RSS ${SYNC_RSS_MB} MB or less with the largest cluster under watch`,
       pass: big !== undefined && big.peakRssMB <= SYNC_RSS_MB,
       detail: big
-        ? `${at(big)}: ${big.peakRssMB.toFixed(0)} MB; CPU ${big.churn.cpuMsPer1000.toFixed(0)} ms per 1,000 EndpointSlice events`
+        ? `${at(big)}: ${big.peakRssMB.toFixed(0)} MB with NODE_OPTIONS=${SYNC_NODE_OPTIONS}, as the in-cluster component runs it${big.peakRssUncappedMB !== undefined ? ` (${big.peakRssUncappedMB.toFixed(0)} MB with V8's default heap)` : ""}; CPU ${big.churn.cpuMsPer1000.toFixed(0)} ms per 1,000 EndpointSlice events`
         : "not run",
     },
   ];
