@@ -42,8 +42,8 @@ options:
   --lease-duration D        how long a Lease holds without renewal (default 15s)
   --renew-deadline D        how long the holder keeps writing without a renewal (default 10s)
   --retry-period D          how often the holder renews and candidates look (default 2s)
-  --debounce D              quiet time that ends a burst of events for one Service (default 200ms)
-  --max-delay D             the longest a burst is held (default 1s)
+  --debounce D              quiet time that ends a burst of events for one Service (default 100ms)
+  --max-delay D             the longest a burst is held (default 500ms)
   --discovery D             how often the controller is asked for new work (default 30s)
   --concurrency N           Services or routes written at once (default 8)
   --page-size N             items per list request (default 500)
@@ -121,8 +121,8 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     "lease-duration": "15s",
     "renew-deadline": "10s",
     "retry-period": "2s",
-    debounce: "200ms",
-    "max-delay": "1s",
+    debounce: "100ms",
+    "max-delay": "500ms",
     discovery: "30s",
   };
   for (const [flag, def] of Object.entries(defaults)) {
