@@ -133,7 +133,10 @@ describe("bench --quick", function () {
     assert.ok(sync, "the report has the sync's figures");
     assert.deepEqual([sync.nodes, sync.services, sync.rollout.services], [20, 10, 3]);
     assert.equal(sync.rollout.writesPerService.length, 3, "every rolled-out service was written");
-    assert.ok(sync.rollout.writesPerService.every((n) => n >= 1 && n <= 3), sync.rollout.writesPerService.join());
+    assert.ok(
+      sync.rollout.writesPerService.every((n) => n >= 1 && n <= 3),
+      sync.rollout.writesPerService.join(),
+    );
     assert.ok(sync.rollout.events >= sync.rollout.pods, `${sync.rollout.events} events for ${sync.rollout.pods} pods`);
     assert.ok(sync.rollout.p50 > 0 && sync.rollout.p95 >= sync.rollout.p50);
     assert.equal(sync.heartbeat?.writes, 0);

@@ -77,7 +77,7 @@ describe("provider/sync against the emulators", function () {
     assert.equal(writes.length, 3, writes.join("\n"));
     assert.match(
       writes[0] ?? "",
-      /^pool demo--default-web-TCP-80 \(service default\/web\): \+0 added, -1 removed; 3 servers; event→ack \d+ ms \(\d+ events?\)$/,
+      /^pool demo--default-web-TCP-80 \(service default\/web\): \+0 added, -1 removed; 3 servers; event→ack \d+ ms \(\d+ events?\); read \d+ ms, write \d+ ms$/,
     );
     assert.match(writes[2] ?? "", /^routes of cluster demo in VRF global: \+1 added \[192\.168\.103\.0\/24\]/);
     // The pod's name rides along in the server's description (the live view's pod column).
