@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --out FILE]`: synthetic clusters on the emulators; for each size, the time, peak
 // memory and API traffic of check, diff, create and update (after a node joins, after a pod moves) for the routes
 // and for 1, 10 and 100 virtual services, next to an AKO-style route writer; the emulator's live view in headless
-// Chromium at 1,000 servers / 5,000 routes (time to first paint); then the issue's targets, PASS/FAIL.
+// Chromium at 1,000 servers / 5,000 routes (time to first paint); the membership sync at 1,000 and 5,000 nodes
+// (bench/sync.ts: rollout latency and writes, heartbeat storm, CPU per event, memory); then the targets, PASS/FAIL.
 // Every step runs in a child process of its own (step.ts); this process hosts the emulators and counts traffic.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,6 +11,7 @@ import { runStep } from "./child";
 import { measureLiveView } from "./liveview";
 import { type Controller, type ScenarioEnv, startScenario } from "./cluster";
 import { scenarios } from "./scenarios";
+import { runSyncScenario, type SyncResult, syncScenarios, syncTargets } from "./sync";
 import { summaryMarkdown } from "./summary";
 import { comparisonLine, header, line } from "./table";
 import { evaluateTargets } from "./targets";
@@ -273,7 +275,11 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
     for (const spec of scenarios(opts.quick, opts.only))
       comparisons.push(...(await runScenario(spec, { dir, rows, log: opts.log })));
     const liveView = await measureLiveView(opts.quick, opts.log);
-    const targets = evaluateTargets({ rows, providerSize });
+    const sync: SyncResult[] = [];
+    for (const spec of syncScenarios(opts.quick).filter((x) => !opts.only || x.label.includes(opts.only))) {
+      sync.push(await runSyncScenario(spec, opts.log));
+    }
+    const targets = [...evaluateTargets({ rows, providerSize }), ...(sync.length > 0 ? syncTargets(sync) : [])];
     const report: Report = {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -284,6 +290,7 @@ export async function runBench(opts: BenchOptions): Promise<Report> {
       comparisons,
       targets,
       liveView,
+      sync,
     };
     opts.log("");
     for (const t of targets) opts.log(`${t.pass ? "PASS" : "FAIL"}  ${t.name}\n      ${t.detail}`);

@@ -57,6 +57,23 @@ export function summaryMarkdown(report: Report): string {
       );
     }
   }
+  if (report.sync && report.sync.length > 0) {
+    out.push(
+      "",
+      "| avi-k8s sync | first full resync | rollout wave: pods (services) | event→ack p50 / p95 | pool writes per service | heartbeat storm: Node events, writes | CPU per 1,000 slice events | peak RSS |",
+      "|---|---|---|---|---|---|---|---|",
+    );
+    for (const r of report.sync) {
+      const w = r.rollout;
+      const wave = w.services > 0 ? `${w.pods} (${w.services})` : "-";
+      const lat = w.services > 0 ? `${(w.p50 * 1000).toFixed(0)} / ${(w.p95 * 1000).toFixed(0)} ms` : "-";
+      const writes = w.services > 0 ? `${Math.min(...w.writesPerService)}–${Math.max(...w.writesPerService)}` : "-";
+      const storm = r.heartbeat ? `${r.heartbeat.nodeEvents}, ${r.heartbeat.writes}` : "-";
+      out.push(
+        `| ${r.nodes} nodes, ${r.pods} pods, ${r.services} services | ${(r.firstResyncMs / 1000).toFixed(1)} s | ${wave} | ${lat} | ${writes} | ${storm} | ${r.churn.cpuMsPer1000.toFixed(0)} ms | ${r.peakRssMB.toFixed(0)} MB${r.peakRssUncappedMB !== undefined ? ` (${r.peakRssUncappedMB.toFixed(0)} MB uncapped)` : ""} |`,
+      );
+    }
+  }
   out.push("", "| target | result | figures |", "|---|---|---|");
   for (const t of report.targets) out.push(`| ${t.name} | ${t.pass ? "PASS" : "FAIL"} | ${t.detail} |`);
   out.push(

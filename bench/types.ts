@@ -1,6 +1,7 @@
 // What the bench's processes hand each other: a step for a child process to run, what the child reports back,
 // and the rows the run prints and writes to bench/results/latest.json.
 import type { LiveViewResult } from "./liveview";
+import type { SyncResult } from "./sync";
 
 /** How a step's child process reaches the two emulators (through the byte-counting relay for the controller). */
 export interface Endpoints {
@@ -147,6 +148,8 @@ export interface Report {
   targets: Target[];
   /** The Avi emulator's live view opened in headless Chromium at size (bench/liveview.ts). */
   liveView?: LiveViewResult;
+  /** `avi-k8s sync` at size (bench/sync.ts). */
+  sync?: SyncResult[];
 }
 
 /** Our writer against the AKO-style baseline for one kind of change. */

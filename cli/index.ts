@@ -5,6 +5,7 @@ const USAGE = `usage: avi-k8s <command> [options]
 commands:
   emulate [avi|kube]   start the Avi Controller and/or Kubernetes API emulators on 127.0.0.1
   plan                 read pod placement (and, given a controller, what it holds) and print what an apply would do
+  sync                 keep the pool servers and routes of resources in membership "sync" mode current
 
 run 'avi-k8s <command> --help' for a command's options`;
 
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./emulate")).runEmulate(rest);
     case "plan":
       return (await import("./plan")).runPlan(rest);
+    case "sync":
+      return (await import("./sync")).runSync(rest);
     case undefined:
     case "-h":
     case "--help":

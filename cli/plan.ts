@@ -19,9 +19,8 @@ import {
   type Conflict,
   type DesiredPool,
   type DesiredRoute,
-  planPools,
   planRoutes,
-  poolConflicts,
+  planServicePools,
   validateCidr,
   validateClusterName,
   validateCni,
@@ -213,12 +212,14 @@ export async function buildKubeReport(args: PlanArgs): Promise<PlanReport> {
   const routePlan = planRoutes(args.cluster, placement.nodes);
   const conflicts = [...routePlan.conflicts];
   const services = placement.services.map((svc) => {
-    conflicts.push(...poolConflicts(svc));
+    // The one computation of a Service's pools, as the resources and `avi-k8s sync` run it.
+    const planned = planServicePools(args.cluster, svc);
+    conflicts.push(...planned.conflicts);
     return {
       namespace: svc.namespace,
       name: svc.name,
       virtualService: virtualServiceName(args.cluster, svc.namespace, svc.name),
-      pools: planPools(args.cluster, svc),
+      pools: planned.pools,
     };
   });
   return {

@@ -5,10 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIpRoutes } from "./clusterIpRoutes";
 import { ClusterIpSharedVip, type ClusterIpSharedVipArgs } from "./clusterIpSharedVip";
 import { ClusterIpVirtualService, type ClusterIpVirtualServiceArgs } from "./clusterIpVirtualService";
-import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
+import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, Membership, RouteOutput } from "./types";
 
 export interface IntegrationServiceArgs
-  extends Omit<ClusterIpVirtualServiceArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes"> {
+  extends Omit<ClusterIpVirtualServiceArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes" | "membership"> {
   /** Names the child resource `<integration>-<key>`; default the Service's name when given as a plain string. */
   key?: string;
 }
@@ -25,6 +25,8 @@ export interface ClusterIpIntegrationArgs {
   services?: IntegrationServiceArgs[];
   /** Groups of Services on one VIP each (e.g. DNS on 53/TCP and 53/UDP). */
   sharedVips?: IntegrationSharedVipArgs[];
+  /** "pulumi" (default) or "sync" for the routes and every virtual service (see ClusterIpVirtualServiceArgs). */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -56,6 +58,7 @@ export class ClusterIpIntegration extends pulumi.ComponentResource {
       cloud: args.cloud,
       avi: args.avi,
       kubernetes: args.kubernetes,
+      membership: args.membership,
     };
     this.routes = new ClusterIpRoutes(
       `${name}-routes`,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { connectionProps, withSecretOutputs } from "./connectionArgs";
 import { routeListOf } from "./outputs";
 import { routesProvider } from "./providers/routes";
-import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, RouteOutput } from "./types";
+import type { AviConnectionArgs, CniChoice, KubeConnectionArgs, Membership, RouteOutput } from "./types";
 
 export interface ClusterIpRoutesArgs {
   /** The cluster's name on the controller (AKO's clusterName): letters, digits, '_' and '-'. Changing it replaces. */
@@ -17,6 +17,12 @@ export interface ClusterIpRoutesArgs {
   cni?: pulumi.Input<CniChoice>;
   /** Pick each node's next hop inside these networks (for multi-NIC nodes); default the node's InternalIP. */
   nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Who keeps the routes: "pulumi" (default; every `up` writes the routes it resolved) or "sync" (`avi-k8s sync`
+   * keeps them between runs: the first `up` writes the routes it resolved and records the settings the sync
+   * needs on the controller; later ones update that record only; preview shows no route churn).
+   */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -51,6 +57,7 @@ export class ClusterIpRoutes extends pulumi.dynamic.Resource {
         cloud: args.cloud,
         cni: args.cni,
         nodeNetworks: args.nodeNetworks,
+        membership: args.membership,
         routes: undefined,
         cniSource: undefined,
         conflicts: undefined,

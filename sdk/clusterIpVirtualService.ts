@@ -8,6 +8,7 @@ import type {
   AviConnectionArgs,
   KubeConnectionArgs,
   L4SettingsArgs,
+  Membership,
   PoolListOutput,
   PoolOutput,
   ServiceLike,
@@ -42,6 +43,13 @@ export interface ClusterIpVirtualServiceArgs extends L4SettingsArgs {
   sourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
   /** Full client logs on the virtual service on or off; default: left as the controller has it. */
   fullClientLogs?: pulumi.Input<boolean>;
+  /**
+   * Who keeps the pool servers: "pulumi" (default; every `up` writes the servers it resolved) or "sync"
+   * (`avi-k8s sync` keeps them between runs: the first `up` writes the servers it resolved, later ones change
+   * settings only and keep the servers the controller holds; preview shows no server churn). Switching either
+   * way is an update.
+   */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -110,6 +118,7 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         portPools: args.portPools,
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
+        membership: args.membership,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,

@@ -29,6 +29,7 @@ export type {
   ResponseCode,
   ServerDisableType,
   KubeConnectionArgs,
+  Membership,
   PoolListOutput,
   PoolOutput,
   Protocol,

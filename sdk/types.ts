@@ -36,6 +36,9 @@ export interface L4SettingsArgs {
   portPools?: pulumi.Input<Record<string, pulumi.Input<PoolArgs>>>;
 }
 
+/** Who keeps the members (routes, pool servers): every `up` ("pulumi") or `avi-k8s sync` between runs ("sync"). */
+export type Membership = "pulumi" | "sync";
+
 type Settings = typeof SETTINGS;
 type ArgsOf<G extends "avi" | "kubernetes"> = {
   [K in SettingKey as Settings[K]["group"] extends G ? Settings[K]["arg"] : never]?: pulumi.Input<SettingType<K>>;

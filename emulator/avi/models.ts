@@ -7,6 +7,7 @@ import { COMMON_REFS, defaultCloudRef, type ModelSpec } from "./modelkit";
 import { healthmonitor } from "./models-monitor";
 import { applicationpersistenceprofile, l4policyset, networksecuritypolicy } from "./models-policy";
 import { pool } from "./models-pool";
+import { stringgroup } from "./models-stringgroup";
 import { virtualservice, vsvip } from "./models-vs";
 import { checkFields, fillDefaults, IP_PREFIX, list, obj, type Schema } from "./schema";
 
@@ -107,6 +108,7 @@ export const MODELS: Record<string, ModelSpec> = {
   applicationpersistenceprofile,
   networksecuritypolicy,
   l4policyset,
+  stringgroup,
   network,
   tenant,
   cloud,

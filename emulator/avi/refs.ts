@@ -19,6 +19,7 @@ export const MODEL_NAMES: Record<string, string> = {
   applicationpersistenceprofile: "ApplicationPersistenceProfile",
   networksecuritypolicy: "NetworkSecurityPolicy",
   l4policyset: "L4PolicySet",
+  stringgroup: "StringGroup",
   network: "Network",
   systemconfiguration: "SystemConfiguration",
 };

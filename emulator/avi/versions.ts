@@ -44,6 +44,7 @@ const TOP: Record<string, Table> = {
     vh_type: "20.1.3",
     csrf_policy_ref: "30.2.1",
   },
+  stringgroup: { longest_match: "18.2.8", markers: "20.1.5" },
   vrfcontext: { attrs: "20.1.2", bfd_profile: "20.1.1", lldp_enable: "18.2.10", markers: "20.1.5" },
   tenant: { enforce_label_group: "20.1.5", label_group_refs: "20.1.5", attrs: "30.1.1" },
   healthmonitor: {

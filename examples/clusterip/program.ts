@@ -3,7 +3,7 @@
 // cluster is configuration: this file reads only the program's own settings; the connection comes from the
 // `avi-k8s:*` stack config or the AVI_* environment variables, which the resources' providers look up themselves.
 import * as pulumi from "@pulumi/pulumi";
-import { type CniChoice, ClusterIpIntegration, type VipArgs } from "../../sdk";
+import { type CniChoice, ClusterIpIntegration, type Membership, type VipArgs } from "../../sdk";
 
 /** The program's settings, from stack config in the project's namespace (e.g. `pulumi config set cluster c1`). */
 export interface ClusterIpSettings {
@@ -19,6 +19,8 @@ export interface ClusterIpSettings {
   cni?: CniChoice;
   /** Where node next hops must lie, for nodes with several NICs. */
   nodeNetworks?: string[];
+  /** "sync": `avi-k8s sync` keeps the routes and pool servers current between runs (default "pulumi"). */
+  membership?: Membership;
 }
 
 export const DEFAULTS = {
@@ -44,6 +46,7 @@ export function readSettings(config: pulumi.Config = new pulumi.Config()): Clust
     seGroup: config.get("seGroup"),
     cni: config.get("cni") as CniChoice | undefined,
     nodeNetworks,
+    membership: config.get("membership") as Membership | undefined,
   };
 }
 
@@ -63,6 +66,7 @@ export function clusterIpProgram(s: ClusterIpSettings = readSettings()): Cluster
     cloud: s.cloud,
     cni: s.cni,
     nodeNetworks: s.nodeNetworks,
+    membership: s.membership,
     services: [
       {
         key: s.service,

@@ -6,6 +6,8 @@ export interface DemoEngine {
   preview(): Promise<void>;
   /** Converges the controller to the program. */
   up(): Promise<void>;
+  /** Sets the program's `membership` setting for the next preview and up ("sync": `avi-k8s sync` keeps members). */
+  setMembership(membership: "pulumi" | "sync"): Promise<void>;
   /** Deletes what the program created. */
   destroy(): Promise<void>;
   /** Stops every process and removes every temporary file the engine started or made; safe to call twice. */

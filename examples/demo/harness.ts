@@ -11,7 +11,7 @@ import {
   stripSecrets,
 } from "../../emulator/engine";
 import { poolListOf, routeListOf } from "../../sdk";
-import { clusterIpProgram } from "../clusterip/program";
+import { type ClusterIpSettings, clusterIpProgram, readSettings } from "../clusterip/program";
 import type { DemoEngine, Say } from "./engine";
 
 interface Declared {
@@ -77,6 +77,12 @@ function podNames(...all: (Props | undefined)[]): Map<string, string> {
 
 /** The lines that differ between the stored state and the checked inputs: `- ` gone, `+ ` new. */
 export function difference(olds: Props, news: Props, earlierInputs?: Props): string[] {
+  // Membership "sync": the checked inputs hold no members (the sync keeps them), so there is nothing to list.
+  if (news.membership === "sync") {
+    return olds.membership === "sync"
+      ? []
+      : ['~ membership: "pulumi" -> "sync" (routes and servers stay as they are; avi-k8s sync keeps them from now on)'];
+  }
   const names = podNames(earlierInputs, olds, news);
   const a = describe(olds, names);
   const b = describe(news, names);
@@ -86,8 +92,8 @@ export function difference(olds: Props, news: Props, earlierInputs?: Props): str
   ];
 }
 
-async function declared(project: string): Promise<Declared[]> {
-  const run = await runProgram(() => clusterIpProgram(), { project, stack: "demo" });
+async function declared(project: string, settings: Partial<ClusterIpSettings>): Promise<Declared[]> {
+  const run = await runProgram(() => clusterIpProgram({ ...readSettings(), ...settings }), { project, stack: "demo" });
   return run.resources
     .filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic/"))
     .map((r) => ({ type: r.type, name: r.name, news: stripSecrets<Props>(r.inputs) }));
@@ -105,13 +111,15 @@ export async function startHarnessEngine(o: HarnessOptions): Promise<DemoEngine>
   let stopped = false;
   await host.configure();
   const stack = createStack(host);
+  /** The program's own settings, as `pulumi config set <key>` would give them. */
+  const settings: Partial<ClusterIpSettings> = {};
   /** Names in creation order, so destroy goes the other way. */
   const created: string[] = [];
 
   return {
     label: "engine-protocol harness: Pulumi's dynamic-provider host driven over gRPC (check -> diff -> create/update)",
     async preview() {
-      for (const r of await declared(o.project)) {
+      for (const r of await declared(o.project, settings)) {
         const step = await stack.preview(r.type, r.name, r.news);
         const sign = { create: "+", update: "~", replace: "+-", same: " " }[step.op];
         const calls = step.oldInputs ? "check, diff" : "check";
@@ -123,7 +131,7 @@ export async function startHarnessEngine(o: HarnessOptions): Promise<DemoEngine>
       }
     },
     async up() {
-      for (const r of await declared(o.project)) {
+      for (const r of await declared(o.project, settings)) {
         const known = stack.state(r.name) !== undefined;
         const { op } = await stack.up(r.type, r.name, r.news);
         if (!created.includes(r.name)) created.push(r.name);
@@ -132,6 +140,9 @@ export async function startHarnessEngine(o: HarnessOptions): Promise<DemoEngine>
           : "check, create";
         o.say(`  ${op === "same" ? "unchanged" : `${op}d`} ${shortType(r.type)} ${r.name}   (${calls})`);
       }
+    },
+    async setMembership(membership) {
+      settings.membership = membership;
     },
     async destroy() {
       // Reverse creation order: virtual services before the routes their servers are reached through.

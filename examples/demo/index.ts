@@ -1,7 +1,8 @@
 // `npm run demo`: the seed scenario end to end on the two emulators. It starts them, runs the examples/clusterip
 // program with a Pulumi CLI when one can be had (else through the engine-protocol harness, and says so), prints
 // what the controller then holds (read back over its REST API), moves a pod and shows the preview difference and
-// the converged result, destroys, and shows that only our objects went away. Everything it starts is stopped on
+// the converged result, switches to membership "sync", starts `avi-k8s sync` and shows the pool following a rollout
+// with no `pulumi up`, destroys, and shows that only our objects went away. Everything it starts is stopped on
 // every way out, Ctrl-C included.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,6 +18,7 @@ import { type DemoOptions, parseOptions, USAGE } from "./options";
 import { startCliEngine } from "./pulumiCli";
 import { type RestClient, restLogin } from "./rest";
 import { toSvg } from "./svg";
+import { type RunningSync, rolloutFollowed, startSyncProcess } from "./sync";
 import { buildTopology, type TopologyOptions, toMermaid } from "./topology";
 import { clusterRoutes, type ControllerView, readControllerView } from "./view";
 
@@ -191,14 +193,50 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
     }),
   );
 
+  heading(6, 'Keeping pools current: membership "sync" and avi-k8s sync');
+  say('  the program sets membership "sync": Pulumi keeps owning the objects, `avi-k8s sync` keeps their members');
+  await engine.setMembership("sync");
+  say("preview:");
+  await engine.preview();
+  say("up:");
+  await engine.up();
+  const sync: RunningSync = await startSyncProcess(
+    {
+      root: ROOT,
+      cluster,
+      controller: avi.url,
+      username: avi.username,
+      password: avi.password,
+      caFile: avi.caFile ?? "",
+      kubeconfig: kube.kubeconfig,
+    },
+    say,
+  );
+  cleanup.add(() => sync.stop());
+  say(`  ready: ${sync.url}/readyz answers 200; /metrics has the event-to-write latency`);
+  say(`a rollout replaces every pod of ${DEFAULTS.service} (new pods Ready, then the old ones Terminating and gone):`);
+  const followed = await rolloutFollowed(
+    kube,
+    session,
+    { cluster, namespace: DEFAULTS.namespace, service: DEFAULTS.service },
+    say,
+  );
+  learnNames(kube, names);
+  say(
+    `  => the pool followed with no \`pulumi up\`: it held exactly the new pods ${followed.afterLastChangeMs} ms after the rollout's last change (the rollout took ${followed.rolloutMs} ms)`,
+  );
+  const synced = await readControllerView(session);
+  printView(synced, names, cluster);
+
   if (opts.keep) return keepRunning(avi);
 
-  heading(6, "destroy");
-  say(`  before: ${countsLine(moved, cluster)}`);
+  say(`  stopping avi-k8s sync (SIGTERM): exit ${await sync.stop()}`);
+  heading(7, "destroy");
+  say(`  before: ${countsLine(synced, cluster)}`);
   await engine.destroy();
   const after = await readControllerView(session);
   say(`  after:  ${countsLine(after, cluster)}`);
-  for (const line of destroyReport(moved, after, cluster)) say(`  ${line}`);
+  for (const line of destroyReport(synced, after, cluster)) say(`  ${line}`);
   const foreignKept = after.routes.some(
     (r) => r.prefix === FOREIGN_ROUTE.prefix && r.nextHop === FOREIGN_ROUTE.nextHop,
   );
@@ -208,7 +246,7 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   if (oursLeft > 0) throw new Error(`destroy left ${oursLeft} of cluster ${cluster}'s objects on the controller.`);
   say(`  only our objects went away: the route placed by hand is still there.`);
 
-  heading(7, "Topology picture");
+  heading(8, "Topology picture");
   for (const f of pictures) {
     const rel = path.relative(process.cwd(), f);
     say(`  ${rel.startsWith("..") ? f : rel}`);

@@ -86,6 +86,7 @@ export async function startCliEngine(o: CliOptions): Promise<DemoEngine> {
     label: `Pulumi CLI ${o.cli.version} (${o.cli.how}), local file backend, throwaway passphrase`,
     preview: () => run(["preview", "--diff", ...common]),
     up: () => run(["up", "--yes", "--skip-preview", ...common]),
+    setMembership: (membership) => run(["config", "set", "membership", membership, ...common], { show: false }),
     destroy: () => run(["destroy", "--yes", "--skip-preview", ...common]),
     async stop() {
       if (stopped) return;

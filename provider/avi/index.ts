@@ -32,6 +32,27 @@ export { desiredOwned, OWNED_TYPES, type OwnedObject, type OwnedType } from "./o
 export { buildPersistenceProfile } from "./persistence";
 export { missingObjects } from "./refcheck";
 export { buildSecurityPolicy, rangesOf, SOURCE_RANGES_RULE } from "./security";
+export {
+  buildRouteRecord,
+  deleteRouteRecord,
+  isSyncPool,
+  listRouteRecords,
+  listSyncPools,
+  MEMBERSHIP_MARKER,
+  type Membership,
+  type PoolMembersResult,
+  parseRouteRecord,
+  poolMarkers,
+  ROUTE_RECORD_TYPE,
+  type RouteRecord,
+  routeRecordExists,
+  routeRecordName,
+  SYNC_MEMBERSHIP,
+  type SyncPool,
+  syncPoolMembers,
+  withMembership,
+  writeRouteRecord,
+} from "./membership";
 export { syncPoolServers } from "./pools";
 export { countingWrites, createSessionPool, type SessionPool, type SessionPoolOptions, sessionKey } from "./pool";
 export { type ControllerPreview, formatControllerPreview, previewController } from "./preview";

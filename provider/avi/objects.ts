@@ -4,6 +4,7 @@
 
 import type { DesiredServer, Protocol } from "../plan/types";
 import { poolL4Fields, vsL4Fields } from "./l4fields";
+import { withMembership } from "./markers";
 import { nameRef, uuidRef } from "./refs";
 import type { VirtualServiceSpec } from "./types";
 
@@ -80,6 +81,8 @@ export function serverToAvi(s: DesiredServer): Json {
     external_uuid: `${s.ip}:${s.port}`,
   };
   if (s.node) out.server_node = s.node;
+  // The controller keeps no pod name; the description carries it for operators (and the live view's pod column).
+  if (s.pod) out.description = s.pod;
   return out;
 }
 
@@ -131,6 +134,8 @@ export function buildPool(spec: VirtualServiceSpec, pool: VirtualServiceSpec["po
     ...poolL4Fields(spec, pool),
     ...common(spec),
   };
+  // In membership "sync" mode the pool says so: `avi-k8s sync` writes the servers of exactly these pools.
+  if (spec.membership === "sync") out.markers = withMembership(out.markers as Json[], "sync");
   if (spec.vrf) out.vrf_ref = nameRef("vrfcontext", spec.vrf);
   return out;
 }

@@ -51,6 +51,7 @@ export function sessionKey(conn: AviConnection): string {
     conn.apiVersion ?? "",
     conn.timeoutMs ?? 0,
     conn.maxRetries ?? -1,
+    conn.userAgentDetail ?? "",
   ]);
 }
 

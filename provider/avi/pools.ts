@@ -24,10 +24,14 @@ export function changesServers(c: ServerChange): boolean {
   return c.add.length > 0 || c.update.length > 0 || c.remove.length > 0;
 }
 
-/** Whether the pool on the controller already equals what buildPool would write (server order ignored). */
+/**
+ * Whether the pool on the controller already equals what buildPool would write (server order ignored). In
+ * membership "sync" mode the servers are the sync's, so only the pool's own settings count.
+ */
 export function poolMatches(spec: VirtualServiceSpec, pool: DesiredPool, actual: Json): boolean {
   const body = buildPool(spec, pool);
   const { servers: _servers, ...rest } = body;
+  if (spec.membership === "sync") return isCovered(actual, rest);
   const actualServers = serversOf(actual);
   const c = serverChange(pool.name, pool.servers, actualServers);
   return !changesServers(c) && actualServers.length === pool.servers.length && isCovered(actual, rest, POOL_OPTIONAL);

@@ -155,11 +155,15 @@ function refuseIdClash(t: RouteTarget, snap: VrfSnapshot, change: RouteChange): 
 /**
  * Converges the VRF's routes labelled with our cluster to `desired`. Zero writes when nothing differs; on 412
  * (another writer changed the VRF since our read) it reads again, merges again and retries, up to the budget.
+ * `beforeWrite` runs after each read and before its PUT (the sync checks there that it still leads and that the
+ * routes' record still exists; the read before it is what the PUT's `_last_modified` guards), and stops the write
+ * by throwing.
  */
 export async function applyRoutes(
   s: AviSession,
   t: RouteTarget,
   desired: DesiredRoute[],
+  opts: { beforeWrite?: () => void | Promise<void> } = {},
 ): Promise<{ change: RouteChange; writes: number; warnings: string[]; vrfUuid: string }> {
   const attempts = Math.max(1, t.maxConflictRetries ?? 12);
   let tenant = t.tenant;
@@ -170,6 +174,7 @@ export async function applyRoutes(
     const change = diffRoutes(t.cluster, desired, snap.actual);
     if (isNoop(change)) return { change, writes, warnings, vrfUuid: snap.uuid };
     refuseIdClash(t, snap, change);
+    await opts.beforeWrite?.();
     const body = { ...snap.object, static_routes: mergeRoutes(t.cluster, snap, change) };
     const object = `vrfcontext ${snap.name}`;
     try {

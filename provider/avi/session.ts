@@ -9,6 +9,7 @@ import * as https from "node:https";
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from "axios";
 import axiosRetry, { exponentialDelay } from "axios-retry";
 import { cookieHeader, type SessionCookies, updateCookies } from "./cookies";
+import { userAgent } from "../version";
 import { AviError, controllerMessageOf, redact, transportMessage } from "./errors";
 
 /** A version current controllers (22.1.x and later) accept; `"auto"` uses the controller's own version. */
@@ -35,6 +36,8 @@ export interface AviConnection {
   maxRetries?: number;
   /** First backoff step; doubles per retry, with jitter. Default 200 ms. */
   retryBaseMs?: number;
+  /** Said after the User-Agent `pulumi-avi-k8s/<version>`, e.g. "sync; replica-1": who wrote, in the audit trail. */
+  userAgentDetail?: string;
 }
 
 export interface CallOptions {
@@ -104,6 +107,7 @@ export function createAviSession(conn: AviConnection): AviSession {
     proxy: false,
     maxRedirects: 0,
     transitional: { clarifyTimeoutError: false },
+    headers: { "User-Agent": userAgent(conn.userAgentDetail) },
   });
 
   let cookies: SessionCookies = {};

@@ -3,6 +3,7 @@
 
 import type { L4Plan } from "../plan/l4types";
 import type { DesiredPool, DesiredServer, Protocol } from "../plan/types";
+import type { Membership } from "./markers";
 
 export interface RouteTarget {
   cluster: string;
@@ -50,6 +51,12 @@ export interface VirtualServiceSpec {
   seGroupPolicy?: "fail" | "warn";
   /** Attempts of a PUT that meets 412 (someone else changed the object); default 8. */
   maxConflictRetries?: number;
+  /**
+   * Who keeps the pools' servers: "pulumi" (default; every apply writes them) or "sync" (`avi-k8s sync` does; the
+   * pools carry the membership marker, an apply writes servers only into a pool it creates and otherwise keeps the
+   * controller's, see membership.ts).
+   */
+  membership?: Membership;
   /** Preview only: false when the caller does not know the VIP settings (the plan command), so the VsVip is
    * only looked up and its VIP not compared. Default true. */
   compareVip?: boolean;

@@ -205,16 +205,12 @@ export async function applyVirtualService(s: AviSession, spec: VirtualServiceSpe
   );
   const pools = new Map<string, Json>();
   for (const p of spec.pools) {
-    const obj = await upsert(
-      s,
-      spec,
-      "pool",
-      f.pools.get(p.name),
-      buildPool(spec, p),
-      counter,
-      (a) => poolMatches(spec, p, a),
-      POOL_OPTIONAL,
-    );
+    const existing = f.pools.get(p.name);
+    const body = buildPool(spec, p);
+    // Membership "sync": an existing pool keeps the servers the controller holds (the sync's; the PUT carries
+    // `_last_modified`, so a sync write in between is re-read and kept); a new pool starts with the resolved ones.
+    if (spec.membership === "sync" && existing) delete body.servers;
+    const obj = await upsert(s, spec, "pool", existing, body, counter, (a) => poolMatches(spec, p, a), POOL_OPTIONAL);
     pools.set(p.name, obj);
   }
   const body = vsBody(spec, f.name, String(vsvip.uuid), pools, f.vs);

@@ -4,9 +4,10 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { type KubeConnection, resolveConnection } from "./connection";
 import { describePermission, errorForStatus, KubeReadError, type Permission } from "./errors";
+import { watchStream } from "./watch";
 
 export interface RequestInfo {
-  method: "GET";
+  method: "GET" | "POST" | "PUT";
   /** Path and query, e.g. /api/v1/nodes?limit=500. */
   path: string;
 }
@@ -24,7 +25,43 @@ export interface KubeClient {
   get(path: string, perm: Permission, allowMissing?: boolean): Promise<unknown>;
   /** Every item of a collection, read in pages of pageSize. */
   list(path: string, query: Record<string, string>, pageSize: number, perm: Permission): Promise<unknown[]>;
+  /**
+   * Every item of a collection, handed to `onItem` page by page (nothing kept, so a large collection costs one
+   * page of memory); resolves with the list's resourceVersion, the point a watch continues from.
+   */
+  listEach(
+    path: string,
+    query: Record<string, string>,
+    pageSize: number,
+    perm: Permission,
+    onItem: (item: unknown) => void,
+  ): Promise<string>;
+  /**
+   * A watch (watch.ts): each event's parsed line goes to `onEvent` until the server ends the stream (resolves), the
+   * signal aborts it (resolves) or it fails (rejects with a KubeReadError; status 410 when the resourceVersion is
+   * too old, in the response or as an ERROR event).
+   */
+  watch(
+    path: string,
+    query: Record<string, string>,
+    perm: Permission,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** One write (POST or PUT) with a JSON body: the status and the parsed answer; errors are the caller's to read. */
+  send(
+    method: "POST" | "PUT",
+    path: string,
+    body: unknown,
+    perm: Permission,
+  ): Promise<{ status: number; body: unknown }>;
   close(): void;
+}
+
+/** One line of a watch stream. */
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: Record<string, unknown>;
 }
 
 /** kubectl's page size. */
@@ -62,8 +99,14 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
   const transport = base.protocol === "http:" ? http : https;
   const timeoutMs = opts.timeoutMs ?? 30_000;
 
-  function request(pathAndQuery: string, perm: Permission): Promise<Reply> {
-    opts.onRequest?.({ method: "GET", path: pathAndQuery });
+  function request(
+    pathAndQuery: string,
+    perm: Permission,
+    method: "GET" | "POST" | "PUT" = "GET",
+    body?: unknown,
+  ): Promise<Reply> {
+    opts.onRequest?.({ method, path: pathAndQuery });
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise<Reply>((resolve, reject) => {
       const req = transport.request(
         {
@@ -71,9 +114,13 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
           protocol: base.protocol,
           hostname: base.hostname.replace(/^\[|\]$/g, ""),
           port: base.port || undefined,
-          method: "GET",
+          method,
           path: prefix + pathAndQuery,
-          headers: { ...(options.headers as http.OutgoingHttpHeaders), Accept: "application/json" },
+          headers: {
+            ...(options.headers as http.OutgoingHttpHeaders),
+            Accept: "application/json",
+            ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}),
+          },
           timeout: timeoutMs,
         },
         (res) => {
@@ -108,7 +155,7 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
           ),
         );
       });
-      req.end();
+      req.end(payload);
     });
   }
 
@@ -146,37 +193,90 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
     return r.body;
   }
 
+  /** One page after another (each page retried on its own), each handed over as it arrives. */
+  async function pages(
+    path: string,
+    query: Record<string, string>,
+    pageSize: number,
+    perm: Permission,
+    onPage: (items: unknown[]) => void,
+    restartable: boolean,
+  ): Promise<{ expired: boolean; resourceVersion: string }> {
+    const limit = Math.max(1, Math.floor(pageSize));
+    let token: string | undefined;
+    let resourceVersion = "";
+    do {
+      const q = new URLSearchParams({ ...query, limit: String(limit) });
+      if (token) q.set("continue", token);
+      const r = await requestWithRetry(`${path}?${q.toString()}`, perm);
+      if (r.status === 410 && token && restartable) return { expired: true, resourceVersion };
+      if (r.status < 200 || r.status >= 300) throw errorForStatus(server, perm, r.status, statusMessage(r));
+      const body = r.body as
+        | { items?: unknown[] | null; metadata?: { continue?: string; resourceVersion?: string } }
+        | undefined;
+      if (!body || typeof body !== "object") {
+        throw new KubeReadError(
+          "other",
+          `The Kubernetes API server at ${server} sent no JSON list when asked to ${describePermission(perm)}.`,
+        );
+      }
+      onPage(body.items ?? []);
+      // The first page's resourceVersion is the snapshot every later page continues.
+      if (!token) resourceVersion = body.metadata?.resourceVersion ?? "";
+      token = body.metadata?.continue || undefined;
+    } while (token);
+    return { expired: false, resourceVersion };
+  }
+
   return {
     server,
     get: (path, perm, allowMissing = false) => getJson(path, perm, allowMissing),
+    async listEach(path, query, pageSize, perm, onItem) {
+      // An expired continue token restarts the listing once; items already handed over are handed over again,
+      // which a consumer keyed by object (what listEach is for) absorbs.
+      for (let attempt = 0; ; attempt++) {
+        const r = await pages(
+          path,
+          query,
+          pageSize,
+          perm,
+          (items) => {
+            for (const item of items) onItem(item);
+          },
+          attempt === 0,
+        );
+        if (!r.expired) return r.resourceVersion;
+      }
+    },
+    watch: (path, query, perm, onEvent, signal) =>
+      watchStream(
+        { transport, base, prefix, options, server, onRequest: opts.onRequest },
+        path,
+        query,
+        perm,
+        onEvent,
+        signal,
+      ),
+    async send(method, path, body, perm) {
+      const r = await request(path, perm, method, body);
+      return { status: r.status, body: r.body };
+    },
     async list(path, query, pageSize, perm) {
-      const limit = Math.max(1, Math.floor(pageSize));
       // A continue token expires (410 Gone) when a long listing outlives the server's compaction window; the
       // listing then starts over once, which is what kubectl does, rather than mixing two snapshots.
       for (let attempt = 0; ; attempt++) {
         const items: unknown[] = [];
-        let token: string | undefined;
-        let expired = false;
-        do {
-          const q = new URLSearchParams({ ...query, limit: String(limit) });
-          if (token) q.set("continue", token);
-          const r = await requestWithRetry(`${path}?${q.toString()}`, perm);
-          if (r.status === 410 && token && attempt === 0) {
-            expired = true;
-            break;
-          }
-          if (r.status < 200 || r.status >= 300) throw errorForStatus(server, perm, r.status, statusMessage(r));
-          const body = r.body as { items?: unknown[] | null; metadata?: { continue?: string } } | undefined;
-          if (!body || typeof body !== "object") {
-            throw new KubeReadError(
-              "other",
-              `The Kubernetes API server at ${server} sent no JSON list when asked to ${describePermission(perm)}.`,
-            );
-          }
-          for (const item of body.items ?? []) items.push(item);
-          token = body.metadata?.continue || undefined;
-        } while (token);
-        if (!expired) return items;
+        const r = await pages(
+          path,
+          query,
+          pageSize,
+          perm,
+          (page) => {
+            for (const item of page) items.push(item);
+          },
+          attempt === 0,
+        );
+        if (!r.expired) return items;
       }
     },
     close() {

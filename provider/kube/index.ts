@@ -74,3 +74,12 @@ export function readPlacement(
     return { cniSource: nodes.cniSource, nodes: nodes.nodes, services, notes: nodes.notes, detection: nodes.detection };
   });
 }
+export type { WatchEvent } from "./client";
+export {
+  backoffMs,
+  type Informer,
+  type InformerChange,
+  type InformerHooks,
+  type InformerSpec,
+  startInformer,
+} from "./informer";

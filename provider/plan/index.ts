@@ -3,7 +3,15 @@
 export { diffRoutes, isOwnedRoute, OWNER_LABEL_KEY } from "./diff";
 export { cidrContains, parseCidr, parseIp } from "./ip";
 export type { ParsedCidr, ParsedIp } from "./ip";
-export { diffServers, planPools, poolConflicts, poolName, virtualServiceName } from "./pools";
+export {
+  diffServers,
+  type PortFailure,
+  planPools,
+  planServicePools,
+  poolConflicts,
+  poolName,
+  virtualServiceName,
+} from "./pools";
 export { planRoutes, routeIdFor } from "./routes";
 export * from "./types";
 export {

@@ -57,6 +57,36 @@ export function planPools(cluster: string, svc: ServicePlacement): DesiredPool[]
   });
 }
 
+/** A Service port the caller asked for that the Service does not have: the field and one sentence. */
+export interface PortFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * The pools of a Service as every entry point computes them (the resources' check and create, `avi-k8s plan` and
+ * `avi-k8s sync`): one per Service port, or per listed port (`ports`, by Service port number, in the Service's
+ * order), with the conflicts worth reporting and the listed ports the Service does not have.
+ */
+export function planServicePools(
+  cluster: string,
+  svc: ServicePlacement,
+  ports?: readonly number[],
+): { pools: DesiredPool[]; conflicts: Conflict[]; failures: PortFailure[] } {
+  const failures: PortFailure[] = [];
+  (ports ?? []).forEach((port, i) => {
+    if (!svc.ports.some((sp) => sp.port === port)) {
+      const has = svc.ports.map((sp) => sp.port).join(", ") || "none";
+      failures.push({
+        property: `ports[${i}]`,
+        reason: `Service ${svc.namespace}/${svc.name} has no port ${port} (it has ${has}).`,
+      });
+    }
+  });
+  const chosen = ports ? { ...svc, ports: svc.ports.filter((sp) => ports.includes(sp.port)) } : svc;
+  return { pools: planPools(cluster, chosen), conflicts: poolConflicts(chosen), failures };
+}
+
 /** What the plan command reports about a service's pools: ports without endpoints, and unusable addresses. */
 export function poolConflicts(svc: ServicePlacement): Conflict[] {
   const out: Conflict[] = [];

@@ -28,6 +28,13 @@ export const SECRET_KEYS = SECRET_SETTINGS;
 /** Connection args kept in the outputs: refresh and destroy need them to reach the controller (no secrets). */
 export const OUTPUT_CONNECTION_KEYS = ["controller", "username", "apiVersion", "caBundle", "insecure"] as const;
 
+/**
+ * Who keeps the members: "pulumi" (every `up` writes the routes and pool servers it resolved) or "sync"
+ * (`avi-k8s sync` does between runs: the checked inputs then hold no members, so preview shows no member churn,
+ * and updates change settings only). Absent in the state means "pulumi" (written only when given).
+ */
+export type MembershipProp = "pulumi" | "sync";
+
 /** Where a resource's objects live, recorded at create (see location.ts). */
 export interface LocationProps {
   /** The controller's origin URL, whatever named it (args, stack config or environment). */
@@ -46,6 +53,8 @@ export interface PoolEntry {
   protocol: Protocol;
   servers: ServerMap;
 }
+/** A pool in the checked inputs of membership "sync": name, port and protocol; its servers are the sync's. */
+export type PoolShapeMap = Record<string, Omit<PoolEntry, "servers">>;
 export type PoolMap = Record<string, PoolEntry>;
 export type LivePoolMap = Record<string, PoolEntry & { uuid: string }>;
 
@@ -57,7 +66,11 @@ export interface RoutesProps extends ConnectionProps, LocationProps {
   tenant: string;
   cni: CniChoice;
   nodeNetworks: string[];
-  /** Desired routes, resolved by check() from the live cluster (the unknown sentinel while inputs are unknown). */
+  membership?: MembershipProp;
+  /**
+   * Desired routes, resolved by check() from the live cluster (the unknown sentinel while inputs are unknown);
+   * absent in membership "sync" (the sync keeps them).
+   */
   routes?: RouteMap | string;
   /** The pod-CIDR source check() used (after `auto`). */
   cniSource?: string;
@@ -66,7 +79,16 @@ export interface RoutesProps extends ConnectionProps, LocationProps {
   /** Only in the checked inputs of an import (import.ts): AKO's route ids the import found, acknowledged. */
   adoptedRouteIds?: Record<string, string>;
 }
-export const ROUTES_INPUT_KEYS = ["cluster", "vrf", "cloud", "tenant", "cni", "nodeNetworks", "routes"] as const;
+export const ROUTES_INPUT_KEYS = [
+  "cluster",
+  "vrf",
+  "cloud",
+  "tenant",
+  "cni",
+  "nodeNetworks",
+  "membership",
+  "routes",
+] as const;
 export const ROUTES_REPLACE_KEYS = ["cluster", "vrf", "cloud", "tenant", "controllerUrl"] as const;
 
 export interface RoutesOuts extends Omit<RoutesProps, "routes"> {
@@ -120,8 +142,12 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   members?: SharedMemberProps[];
   /** Service ports to expose (default: all of the Service's ports). */
   ports?: number[];
-  /** Desired pools by name, resolved by check() from the Service's EndpointSlices (the unknown sentinel when unknown). */
-  pools?: PoolMap | string;
+  membership?: MembershipProp;
+  /**
+   * Desired pools by name, resolved by check() from the Service's EndpointSlices (the unknown sentinel when
+   * unknown); in membership "sync" without servers (the sync keeps them).
+   */
+  pools?: PoolMap | PoolShapeMap | string;
   /**
    * The L4 settings check() resolved, every value explicit (what preview shows and the controller gets): per pool
    * its monitor, algorithm, persistence and drain; the monitors and persistence profiles this resource owns; the
@@ -151,6 +177,7 @@ export const VS_INPUT_KEYS = [
   "sourceRanges",
   "fullClientLogs",
   "members",
+  "membership",
   "pools",
   "l4",
 ] as const;

@@ -2,7 +2,15 @@
 // nodes (so preview shows them), create/update converge the VRF to them, read() reports what the VRF holds.
 // The function names and leading parameters are called by providers stored in earlier states: change additively.
 import type * as pulumi from "@pulumi/pulumi";
-import { applyRoutes, readVrf, removeRoutes } from "../../provider/avi";
+import {
+  type AviSession,
+  applyRoutes,
+  deleteRouteRecord,
+  type RouteRecord,
+  readVrf,
+  removeRoutes,
+  writeRouteRecord,
+} from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
 import { type CniChoice, isOwnedRoute, planRoutes, routeIdFor } from "../../provider/plan";
 import { kubeSourceProblems, resolveKube } from "../../provider/settings";
@@ -27,7 +35,7 @@ import {
   type RoutesOuts,
   type RoutesProps,
 } from "./props";
-import { nextHops, routeMap, routeViews } from "./state";
+import { membershipOf, nextHops, routeMap, routeViews } from "./state";
 import { validateRoutes } from "./validate";
 
 export function routesId(p: RoutesProps | RoutesOuts): string {
@@ -35,6 +43,28 @@ export function routesId(p: RoutesProps | RoutesOuts): string {
 }
 
 const target = (p: RoutesProps | RoutesOuts) => ({ cluster: p.cluster, vrf: p.vrf, cloud: p.cloud, tenant: p.tenant });
+
+/** What membership "sync" records on the controller for `avi-k8s sync` (provider/avi/membership.ts). */
+const record = (p: RoutesProps | RoutesOuts): RouteRecord => ({
+  cluster: p.cluster,
+  vrf: p.vrf,
+  cloud: p.cloud,
+  tenant: p.tenant,
+  cni: p.cni,
+  nodeNetworks: p.nodeNetworks ?? [],
+});
+
+/** This cluster's routes as the VRF holds them (the outputs in membership "sync", where they are the sync's). */
+async function liveRoutes(s: AviSession, p: RoutesProps | RoutesOuts): Promise<{ routes: RouteMap; vrfUuid: string }> {
+  const vrf = await readVrf(s, target(p));
+  return {
+    routes: routeMap(
+      vrf.routes.filter((r) => isOwnedRoute(p.cluster, r)),
+      false,
+    ),
+    vrfUuid: vrf.uuid,
+  };
+}
 
 /** Desired routes from the live nodes; the only I/O check() does, and only with every input known. */
 async function resolveRoutes(p: RoutesProps, settings: Settings | undefined) {
@@ -65,6 +95,7 @@ export async function check(
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
     cni: (news.cni as CniChoice | undefined) ?? "auto",
     nodeNetworks: (news.nodeNetworks as string[] | undefined) ?? [],
+    ...pick(news as Partial<RoutesProps>, ["membership"]),
   };
   // The check of an import (its olds are what the import's read found): the routes must be the program's, and
   // AKO's ids the read found are acknowledged, so the import itself changes nothing (import.ts).
@@ -81,6 +112,8 @@ export async function check(
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, routes: UNKNOWN }), failures };
+  // Membership "sync": the routes are the sync's, so the checked inputs hold none and preview shows no churn.
+  if (membershipOf(props) === "sync") return { inputs: jsonClean(props), failures };
   const resolved = await resolveRoutes(props, settings);
   // An import records the routes the VRF holds (import.ts): a node changed since AKO stopped is the next preview's.
   const routes = (importedMembers(olds, "routes", resolved.routes) as RouteMap | undefined) ?? resolved.routes;
@@ -89,12 +122,15 @@ export async function check(
 
 /** Routes compare by what the controller routes (prefix -> next hop), whatever shape the old state has. */
 function normalize(key: string, value: unknown): unknown {
+  if (key === "membership") return membershipOf({ membership: value });
   return key === "routes" && !isUnknown(value) ? (nextHops(value) ?? value) : value;
 }
 
 export async function diff(olds: RoutesOuts, news: RoutesProps): Promise<pulumi.dynamic.DiffResult> {
   // adoptedRouteIds: routes of ours under AKO's ids are a change even when every prefix has its next hop.
-  const keys = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer", "adoptedRouteIds"];
+  const all = [...ROUTES_INPUT_KEYS, ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer", "adoptedRouteIds"];
+  // In membership "sync" the live routes are never a reason to update (a switch of mode is, by `membership`).
+  const keys = membershipOf(news) === "sync" ? all.filter((k) => k !== "routes") : all;
   const view = withRecorded(importedView(olds, news), news);
   return deleteFirstDiff(diffKeys(view, news, keys, ROUTES_REPLACE_KEYS, normalize));
 }
@@ -110,6 +146,7 @@ function outputs(p: RoutesProps, live: { routes: RouteMap; vrfUuid?: string }, e
     tenant: p.tenant,
     cni: p.cni,
     nodeNetworks: p.nodeNetworks,
+    ...pick(p, ["membership"]),
     cniSource: p.cniSource ?? "",
     conflicts: p.conflicts ?? [],
     ...live,
@@ -117,7 +154,11 @@ function outputs(p: RoutesProps, live: { routes: RouteMap; vrfUuid?: string }, e
   }) as RoutesOuts;
 }
 
-/** Converges the VRF to the checked routes (resolved now when check() did not run, e.g. an old engine). */
+/**
+ * Converges the VRF to the checked routes (resolved now when check() did not run, e.g. an old engine, or in
+ * membership "sync", whose checked inputs hold none: the first `up` writes what it resolved). An update in
+ * membership "sync" writes the routes record only; the routes are the sync's and the outputs show them as they are.
+ */
 async function apply(
   id: string,
   p: RoutesProps,
@@ -125,16 +166,38 @@ async function apply(
   olds: RoutesOuts | undefined,
   operation: string,
 ): Promise<RoutesOuts> {
-  const desired = routeViews(p.routes) ?? routeViews((await resolveRoutes(p, settings)).routes) ?? [];
+  const sync = membershipOf(p) === "sync";
   refuseMove(olds, p);
+  if (sync && olds) {
+    const conn = connectionFor(p, settings, operation);
+    const resolved = { ...p, controllerUrl: controllerOrigin(conn.controller) };
+    return writing(
+      conn,
+      id,
+      () => outputs(resolved, { routes: {} }),
+      async (s) => {
+        await writeRouteRecord(s, record(p));
+        return outputs(resolved, await liveRoutes(s, p));
+      },
+      p,
+    );
+  }
+  const fresh = routeViews(p.routes) ? undefined : await resolveRoutes(p, settings);
+  const desired = routeViews(p.routes) ?? routeViews(fresh?.routes) ?? [];
   const conn = connectionFor(p, settings, operation);
-  const resolved = { ...p, controllerUrl: controllerOrigin(conn.controller) };
+  const resolved = {
+    ...p,
+    ...(fresh ? { cniSource: fresh.cniSource, conflicts: fresh.conflicts } : {}),
+    controllerUrl: controllerOrigin(conn.controller),
+  };
   const live = (routes: RouteMap, vrfUuid?: string) => ({ routes, ...(vrfUuid ? { vrfUuid } : {}) });
   return writing(
     conn,
     id,
     () => outputs(resolved, live({})),
     async (s) => {
+      // Leaving sync mode: the record goes first, so the sync stops writing these routes before we do.
+      if (!sync && membershipOf(olds) === "sync") await deleteRouteRecord(s, record(p));
       const { change, vrfUuid } = await applyRoutes(
         s,
         target(p),
@@ -146,7 +209,8 @@ async function apply(
           family: r.prefix.includes(":") ? ("ipv6" as const) : ("ipv4" as const),
         })),
       );
-      const conflicts = [...(p.conflicts ?? []), ...(change.conflicts ?? []).map((c) => c.message)];
+      if (sync) await writeRouteRecord(s, record(p));
+      const conflicts = [...(resolved.conflicts ?? []), ...(change.conflicts ?? []).map((c) => c.message)];
       return outputs(resolved, live(routeMap(desired, false), vrfUuid), { conflicts });
     },
     p,
@@ -198,14 +262,17 @@ export async function read(
   );
   // Inputs change only when the VRF differs from what the state says (or the state is an earlier version's): the
   // next preview then shows exactly what `up` will repair, and names the controller does not hold stay as they are.
-  // A route of ours that someone gave another id (outside an import) is drift too: the update renames it.
+  // A route of ours that someone gave another id (outside an import) is drift too: the update renames it. In
+  // membership "sync" the routes are the sync's: what it wrote is not drift, and the inputs keep none.
+  const sync = membershipOf(props) === "sync";
   const drift =
-    JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) ||
-    Array.isArray(props.routes) ||
-    canonical(props.adoptedRouteIds) !== canonical(outs.adoptedRouteIds);
+    !sync &&
+    (JSON.stringify(nextHops(props.routes)) !== JSON.stringify(nextHops(live)) ||
+      Array.isArray(props.routes) ||
+      canonical(props.adoptedRouteIds) !== canonical(outs.adoptedRouteIds));
   if (!drift && !repointed) return { id, props: outs };
   const inputs = pick({ ...outs, routes: live }, [
-    ...ROUTES_INPUT_KEYS,
+    ...ROUTES_INPUT_KEYS.filter((k) => !sync || k !== "routes"),
     ...OUTPUT_CONNECTION_KEYS,
     "controllerUrl",
     "kubeServer",
@@ -220,6 +287,9 @@ export async function remove(props: RoutesOuts, settings: Settings | undefined):
   const conn = connectionFor(props, settings, "Delete");
   await reading(conn, async (s) => {
     try {
+      // The routes record first (whatever the state's mode, in case a switch was cut short): a sync that still
+      // saw it would put the routes back.
+      await deleteRouteRecord(s, record(props));
       await removeRoutes(s, target(props));
     } catch (err) {
       // The VRF is gone, and our routes with it.

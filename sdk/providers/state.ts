@@ -125,3 +125,15 @@ export function poolMeaning(v: unknown): Record<string, unknown> | undefined {
     ]),
   );
 }
+
+/** A pool map's shape only (name, port, protocol): what membership "sync" compares, its servers being the sync's. */
+export function poolShape(v: unknown): Record<string, unknown> | undefined {
+  const views = poolViews(v);
+  if (!views) return undefined;
+  return Object.fromEntries(views.map((p) => [p.name, { servicePort: p.servicePort, protocol: p.protocol }]));
+}
+
+/** "sync" or "pulumi" (absent, as every state before membership existed, is "pulumi"). */
+export function membershipOf(p: { membership?: unknown } | undefined): "pulumi" | "sync" {
+  return p?.membership === "sync" ? "sync" : "pulumi";
+}

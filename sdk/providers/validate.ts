@@ -36,8 +36,14 @@ const cluster: Validator = (v, f) => {
   return reason ? reason.replace(/^clusterName/, f) : undefined;
 };
 
+const membership: Validator = (v, f) =>
+  v === "pulumi" || v === "sync"
+    ? undefined
+    : `${f} '${String(v)}' is not "pulumi" (every \`up\` writes the members) or "sync" (\`avi-k8s sync\` keeps them).`;
+
 export function validateRoutes(p: RoutesProps): Failure[] {
   const failures: Failure[] = [];
+  field(failures, "membership", p.membership, membership);
   field(failures, "cluster", p.cluster, cluster);
   if (p.cluster === undefined) failures.push({ property: "cluster", reason: "cluster is required." });
   for (const k of ["vrf", "cloud", "tenant"] as const) field(failures, k, p[k], nonEmpty);
@@ -54,6 +60,7 @@ export function validateRoutes(p: RoutesProps): Failure[] {
 
 export function validateVirtualService(p: VirtualServiceProps): Failure[] {
   const failures: Failure[] = [];
+  field(failures, "membership", p.membership, membership);
   field(failures, "cluster", p.cluster, cluster);
   for (const k of ["cluster", "namespace", "service"] as const) {
     if (p[k] === undefined) failures.push({ property: k, reason: `${k} is required.` });

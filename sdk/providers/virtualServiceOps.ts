@@ -27,13 +27,14 @@ import {
 import {
   type LivePoolMap,
   type PoolMap,
+  type PoolShapeMap,
   OUTPUT_CONNECTION_KEYS,
   VS_INPUT_KEYS,
   VS_REPLACE_KEYS,
   type VirtualServiceOuts,
   type VirtualServiceProps,
 } from "./props";
-import { type PoolView, poolMeaning, poolViews, serverMap } from "./state";
+import { membershipOf, type PoolView, poolMeaning, poolShape, poolViews, serverMap } from "./state";
 import { validateMembers, validateVirtualService } from "./validate";
 import { type Failure, missingRefFailures, type Resolved, resolveTargets } from "./virtualServiceTargets";
 
@@ -63,6 +64,13 @@ async function refFailures(p: VirtualServiceProps, settings: Settings | undefine
   }
 }
 
+/** Membership "sync": the checked inputs name the pools but hold no servers (the sync's), so preview shows none. */
+function shapes(pools: PoolMap): PoolShapeMap {
+  return Object.fromEntries(
+    Object.entries(pools).map(([n, p]) => [n, { servicePort: p.servicePort, protocol: p.protocol }]),
+  );
+}
+
 export async function check(
   news: Record<string, unknown>,
   settings: Settings | undefined,
@@ -72,7 +80,7 @@ export async function check(
   const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
     ...args,
-    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", ...L4_ARGS]),
+    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", "membership", ...L4_ARGS]),
     ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
@@ -101,7 +109,8 @@ export async function check(
   const refused = resolved.failures.length > 0 ? resolved.failures : await refFailures(props, settings, resolved.refs);
   // An import records the members the pools hold (import.ts): pods that moved since AKO stopped are the next
   // preview's change, not a reason to refuse the import.
-  const pools = (importedMembers(olds, "pools", resolved.pools) as PoolMap | undefined) ?? resolved.pools;
+  const members = (importedMembers(olds, "pools", resolved.pools) as PoolMap | undefined) ?? resolved.pools;
+  const pools = membershipOf(props) === "sync" ? shapes(members) : members;
   return {
     inputs: jsonClean({
       ...props,
@@ -114,9 +123,16 @@ export async function check(
   };
 }
 
-/** Pools compare by name, port, protocol and their servers' ip:port and enabled flag, whatever the state's shape. */
-function normalize(key: string, value: unknown): unknown {
-  return key === "pools" && !isUnknown(value) ? (poolMeaning(value) ?? value) : value;
+/**
+ * Pools compare by name, port, protocol and their servers' ip:port and enabled flag, whatever the state's shape;
+ * in membership "sync" by name, port and protocol only (the servers are the sync's, never a reason to update).
+ */
+function normalizer(sync: boolean) {
+  return (key: string, value: unknown): unknown => {
+    if (key === "membership") return membershipOf({ membership: value });
+    if (key !== "pools" || isUnknown(value)) return value;
+    return (sync ? poolShape(value) : poolMeaning(value)) ?? value;
+  };
 }
 
 /**
@@ -132,6 +148,7 @@ function withImplicitL4(olds: VirtualServiceOuts, news: VirtualServiceProps): Vi
 
 export async function diff(olds: VirtualServiceOuts, news: VirtualServiceProps): Promise<pulumi.dynamic.DiffResult> {
   const o = withImplicitL4(withRecorded(importedView(olds, news), news), news);
+  const normalize = normalizer(membershipOf(news) === "sync");
   return deleteFirstDiff(diffKeys(o, news, [...KEPT, "pools"], VS_REPLACE_KEYS, normalize));
 }
 
@@ -169,6 +186,7 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[], l4
     ...(plan ? { l4: plan } : {}),
     ...(p.members ? { sharedVip: p.service } : {}),
     ...(adopting(p) ? { adopt: true } : {}),
+    ...(membershipOf(p) === "sync" ? { membership: "sync" as const } : {}),
   };
 }
 
@@ -204,12 +222,19 @@ async function apply(
   olds: VirtualServiceOuts | undefined,
   operation: string,
 ): Promise<VirtualServiceOuts> {
-  const known = poolViews(p.pools);
+  // Membership "sync" resolves the servers now: a pool created by this apply starts with them (the first `up`
+  // writes what it resolved), an existing one keeps the controller's (applyVirtualService).
+  const known = membershipOf(p) === "sync" ? undefined : poolViews(p.pools);
   const plan = typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined;
   const resolved =
     known && plan && p.vip
       ? { pools: known, l4: plan, vip: p.vip, conflicts: p.conflicts ?? [], failures: [] as Failure[] }
-      : await resolveTargets(p, settings).then((r) => ({ ...r, pools: poolViews(r.pools) ?? [], vip: r.vip ?? p.vip }));
+      : await resolveTargets(p, settings).then((r) => ({
+          ...r,
+          pools: poolViews(r.pools) ?? [],
+          l4: plan ?? r.l4,
+          vip: r.vip ?? p.vip,
+        }));
   if (resolved.failures.length > 0)
     throw new Error(resolved.failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
   refuseMove(olds, p);
@@ -265,12 +290,13 @@ export async function read(
   } as VirtualServiceOuts;
   // Inputs change only when the controller differs from what the state says (or the state is an earlier
   // version's): the next preview then shows exactly what `up` will repair, and pod names stay as they are.
-  const same = JSON.stringify(poolMeaning(props.pools)) === JSON.stringify(poolMeaning(outs.pools));
+  // In membership "sync" the servers are the sync's: a changed server is not drift, and the inputs keep none.
+  const sync = membershipOf(props) === "sync";
+  const meaning = sync ? poolShape : poolMeaning;
+  const same = JSON.stringify(meaning(props.pools)) === JSON.stringify(meaning(outs.pools));
   if (same && !repointed && !Array.isArray(props.pools)) return { id, props: outs };
-  const inputs = pick(
-    { ...outs, pools: Object.fromEntries(Object.entries(outs.pools).map(([n, { uuid: _u, ...pool }]) => [n, pool])) },
-    [...KEPT, "pools", "conflicts"],
-  );
+  const live = Object.fromEntries(Object.entries(outs.pools).map(([n, { uuid: _u, ...pool }]) => [n, pool]));
+  const inputs = pick({ ...outs, pools: sync ? shapes(live) : live }, [...KEPT, "pools", "conflicts"]);
   return { id, props: outs, inputs: inputs as VirtualServiceOuts };
 }
 

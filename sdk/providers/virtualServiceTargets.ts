@@ -9,9 +9,8 @@ import {
   type HealthMonitorArgs,
   type L4Plan,
   type L4Target,
-  planPools,
+  planServicePools,
   planSharedPools,
-  poolConflicts,
   resolveL4,
   type SharedMember,
   sharedVipFailures,
@@ -95,17 +94,12 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
   const members: SharedMember[] = [];
   targets.forEach((t, i) => {
     const svc = placements[i]!;
-    (t.ports ?? []).forEach((port, j) => {
-      if (!svc.ports.some((sp) => sp.port === port)) {
-        const has = svc.ports.map((sp) => sp.port).join(", ") || "none";
-        failures.push({
-          property: `${t.prefix}ports[${j}]`,
-          reason: `Service ${t.namespace}/${t.name} has no port ${port} (it has ${has}).`,
-        });
-      }
-    });
+    // The one computation of a Service's pools (the sync and `avi-k8s plan` use it too); a shared VIP's pools are
+    // named after its key.
+    const own = planServicePools(p.cluster, svc, t.ports);
+    failures.push(...own.failures.map((f) => ({ ...f, property: `${t.prefix}${f.property}` })));
     const chosen = t.ports ? { ...svc, ports: svc.ports.filter((sp) => t.ports?.includes(sp.port)) } : svc;
-    const planned = p.members ? planSharedPools(p.cluster, p.service, chosen) : planPools(p.cluster, chosen);
+    const planned = p.members ? planSharedPools(p.cluster, p.service, chosen) : own.pools;
     for (const pool of planned) {
       pools[pool.name] = {
         servicePort: pool.servicePort,
@@ -113,7 +107,7 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
         servers: serverMap(pool.servers, true),
       };
     }
-    conflicts.push(...poolConflicts(chosen).map((c) => c.message));
+    conflicts.push(...own.conflicts.map((c) => c.message));
     l4Targets.push({
       service: chosen,
       pools: planned,

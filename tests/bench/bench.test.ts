@@ -128,6 +128,24 @@ describe("bench --quick", function () {
     }
   });
 
+  it("runs avi-k8s sync at size: a rollout wave, a heartbeat storm, readiness churn, and prints its figures", () => {
+    const [sync] = report.sync ?? [];
+    assert.ok(sync, "the report has the sync's figures");
+    assert.deepEqual([sync.nodes, sync.services, sync.rollout.services], [20, 10, 3]);
+    assert.equal(sync.rollout.writesPerService.length, 3, "every rolled-out service was written");
+    assert.ok(
+      sync.rollout.writesPerService.every((n) => n >= 1 && n <= 3),
+      sync.rollout.writesPerService.join(),
+    );
+    assert.ok(sync.rollout.events >= sync.rollout.pods, `${sync.rollout.events} events for ${sync.rollout.pods} pods`);
+    assert.ok(sync.rollout.p50 > 0 && sync.rollout.p95 >= sync.rollout.p50);
+    assert.equal(sync.heartbeat?.writes, 0);
+    assert.equal(sync.heartbeat?.dropped, 40, "20 nodes x 2 rounds, all dropped by the change filter");
+    assert.ok(sync.churn.events >= 40 && sync.churn.cpuMs > 0 && sync.peakRssMB > 0);
+    assert.match(out.stdout, /^ {2}rollout wave: 18 pods of 3 services replaced; event→ack p50 \d+ ms, p95 \d+ ms/m);
+    assert.match(out.stdout, /^ {2}readiness churn: .* ms per 1,000 events/m);
+  });
+
   it("opens the live view at size in headless Chromium and prints the time to first paint", () => {
     const lv = report.liveView;
     assert.ok(lv, "the report has a live view entry");

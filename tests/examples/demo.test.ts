@@ -153,7 +153,22 @@ describe("npm run demo", function () {
     assert.match(changed, /\+ server .*web-a +-> 192\.168\.102\.\d+:8080 +on node2/);
     assert.equal(changed.split("\n").filter((l) => /^ {2}[-+] /.test(l)).length, 2, "only web-a changed");
 
-    const destroyed = section(run.stdout, 6).join("\n");
+    const synced = section(run.stdout, 6).join("\n");
+    assert.match(synced, /~ membership: "pulumi" -> "sync"/, "preview shows the switch, not the members");
+    assert.doesNotMatch(synced, /^ +- (route|server) /m, "and no member leaving");
+    assert.match(synced, /sync \| full resync: 1 pool of 1 service, 1 routes record; all converged/);
+    assert.match(synced, /sync \| pool demo--default-web-TCP-80 \(service default\/web\): \+4 added/);
+    assert.match(
+      synced,
+      /sync \| pool demo--default-web-TCP-80 \(service default\/web\): \+0 added, -4 removed; 4 servers/,
+    );
+    const followed = /the pool followed with no `pulumi up`: it held exactly the new pods (\d+) ms after/.exec(synced);
+    assert.ok(followed, synced);
+    assert.match(synced, /stopping avi-k8s sync \(SIGTERM\): exit 0/);
+    const syncPid = Number(/avi-k8s sync --cluster demo .*\(process (\d+)\)/.exec(synced)?.[1]);
+    assert.ok(syncPid > 0 && !alive(syncPid), "the sync process is gone");
+
+    const destroyed = section(run.stdout, 7).join("\n");
     assert.match(
       destroyed,
       /after: +0 virtual service\(s\), 0 pool\(s\), 0 VsVip\(s\); VRF global: 0 route\(s\) of cluster demo, 1 other/,
@@ -257,7 +272,7 @@ process.stdout.write = (chunk, ...rest) => {
     assert.equal(failure, undefined, String(failure));
     assert.equal(state?.virtualServices.length, 1, "the stack is still there: no destroy with --keep");
     assert.equal(state?.pools[0]?.servers.length, 4);
-    assert.doesNotMatch(run.stdout, /== 6\. destroy/);
+    assert.doesNotMatch(run.stdout, /== 7\. destroy/);
     assert.equal(run.code, 130, `${run.stdout}\n${run.stderr}`);
     const { urls, hostPid } = started(run.stdout);
     assert.equal(alive(hostPid), false, "the dynamic-provider host is gone");

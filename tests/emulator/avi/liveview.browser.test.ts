@@ -2,15 +2,16 @@
 // credentials, see the seed virtual service with its 4 servers, our 2 routes and the foreign one, then watch a
 // server leave the page within 2 s of the controller write, without a reload. Screenshots are kept under
 // test-artifacts/liveview/. Without Chromium every test here is reported pending with the reason printed.
-//
-// When the membership sync lands, the acceptance step joins here: start `avi-k8s sync --cluster demo` against
-// lab.avi and lab.kube, delete pod web-a through lab.kube, and expectGone(page, "192.168.101.13", 2000).
+// The membership sync's acceptance step: with the stack in membership "sync" and the sync running against lab.avi
+// and lab.kube, pod web-a deleted through lab.kube leaves the page within 2 s.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { type AviEmulator, startAviEmulator } from "../../../emulator/avi";
+import { startSync } from "../../../provider/sync";
+import { applySyncStack, connectionOf } from "../../provider/sync/support";
 import { findChromium, launchChromium, skipNotice } from "../../support/chromium";
 import { login } from "./http";
 import { FOREIGN, removeServer, type SeededLab, startSeededLab } from "./seeded";
@@ -147,7 +148,7 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
     const latest = page.locator("#changes > li").first();
     assert.match(await text(latest), /PUT[\s\S]*servers removed \(1\): 192\.168\.101\.13:8080/);
-    assert.match(await text(latest), /by admin · axios\//);
+    assert.match(await text(latest), /by admin · pulumi-avi-k8s\//);
     await screenshot(page, "after-removal.png");
   });
 
@@ -171,6 +172,34 @@ describe("Avi emulator: the live view in headless Chromium", function () {
     await page.selectOption("#picture-of", vs ?? "");
     assert.equal(await page.locator("#topology svg .box.pool").count(), 1);
     assert.ok((await text(page.locator("#topology svg"))).includes(l.pool));
+  });
+
+  it("a pod deleted through the Kubernetes emulator, with avi-k8s sync running, leaves the page within 2 s", async () => {
+    const l = lab as SeededLab;
+    // The stack as an `up` in membership "sync" writes it: the pool carries the marker, the routes their record.
+    await applySyncStack(l.session, l.kube, "demo", [{ namespace: "default", name: "web", vip: "10.10.10.50" }]);
+    const sync = await startSync({
+      cluster: "demo",
+      kube: { kubeconfigContent: l.kube.kubeconfigContent },
+      avi: connectionOf(l.avi),
+      leaderElection: false,
+      quietMs: 100,
+      log: () => undefined,
+    });
+    try {
+      // Its first full resync puts back web-a's server, which was removed by hand above (web-a still runs).
+      await page.waitForSelector('[data-ip="192.168.101.13"]', { timeout: 5000 });
+      assert.match(await text(page.locator(`[data-pool="${l.pool}"]`)), /web-a/, "the pod column names the pods");
+      l.kube.deletePod("default", "web-a");
+      const took = await expectGone(page, "192.168.101.13", 2000);
+      console.log(`      web-a's server left the page ${took} ms after the pod was deleted`);
+      const latest = page.locator("#changes > li").first();
+      assert.match(await text(latest), /PUT[\s\S]*servers removed \(1\): 192\.168\.101\.13:8080/);
+      assert.match(await text(latest), /by admin · pulumi-avi-k8s\/\S+ \(sync; /);
+      await screenshot(page, "after-sync.png");
+    } finally {
+      await sync.stop();
+    }
   });
 
   it("ran without a script error, a console error or a content-security-policy violation", () => {

@@ -1,0 +1,209 @@
+// membership "sync" through the real dynamic-provider host: the checked inputs hold no members (preview shows no
+// churn), create writes what it resolved and marks the pool (or records the routes), later updates change settings
+// and keep the members the controller holds, refresh calls the sync's changes no drift, outputs show the live
+// members, and a resource switches between the modes both ways. Older state (no membership) stays "pulumi".
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
+import { syncPoolMembers } from "../../provider/avi";
+import { routesProvider, virtualServiceProvider } from "../../sdk";
+import { controllerRoutes, controllerServers, type Lab, ROUTES_TYPE, startLab, VS_TYPE } from "./support";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const POOL = "m1--default-web-TCP-80";
+type Props = Record<string, unknown>;
+type Json = Record<string, unknown>;
+
+const pool = (lab: Lab) => lab.avi.objects("pool").find((p) => p.name === POOL) as Json;
+const markers = (o: Json) =>
+  ((o.markers ?? []) as { key: string; values: string[] }[]).map((m) => `${m.key}=${m.values.join()}`);
+const records = (lab: Lab) =>
+  lab.avi.objects("stringgroup").filter((o) => String(o.name).startsWith("m1--avi-k8s-routes-"));
+const liveServers = (props: Props) =>
+  Object.keys(
+    Object.values(props.pools as Record<string, { servers: Record<string, string> }>)[0]?.servers ?? {},
+  ).sort();
+
+describe('sdk: membership "sync" through the dynamic-provider host', function () {
+  this.timeout(60_000);
+  let lab: Lab;
+  let host: ProviderHost;
+  let routesCode: string;
+  let vsCode: string;
+
+  before(async () => {
+    lab = await startLab();
+    routesCode = (await serializeProvider(routesProvider)).text;
+    vsCode = (await serializeProvider(virtualServiceProvider)).text;
+    host = await startProviderHost({ cwd: ROOT, cleanEnv: true, config: lab.config() });
+    await host.configure();
+  });
+
+  after(async () => {
+    await host?.stop();
+    await lab?.stop();
+  });
+
+  /** What `avi-k8s sync` does to the pool: replace its servers (here: drop one), as a separate writer. */
+  async function syncDrops(ip: string): Promise<void> {
+    const p = pool(lab);
+    const servers = ((p.servers ?? []) as Json[])
+      .filter((s) => (s.ip as { addr: string }).addr !== ip)
+      .map((s) => ({ ip: (s.ip as { addr: string }).addr, port: Number(s.port), enabled: s.enabled !== false }));
+    const r = await syncPoolMembers(
+      lab.session(),
+      { uuid: String(p.uuid), name: POOL, cluster: "m1", namespace: "default", service: "web" },
+      servers,
+    );
+    assert.equal(r.written, true);
+  }
+
+  it("virtual service: no servers in the checked inputs, first create writes them, updates keep the sync's", async () => {
+    const r = { type: VS_TYPE, name: "web" };
+    const news = {
+      __provider: vsCode,
+      cluster: "m1",
+      namespace: "default",
+      service: "web",
+      vip: { address: "10.10.10.51" },
+      membership: "sync",
+    };
+    const checked = await host.check({ ...r, news });
+    assert.deepEqual(checked.failures, []);
+    assert.deepEqual(checked.inputs.pools, { [POOL]: { protocol: "TCP", servicePort: 80 } }, "no servers: no churn");
+
+    const created = await host.create({ ...r, properties: checked.inputs });
+    assert.equal(controllerServers(lab, POOL).length, 4, "the first up writes the servers it resolved");
+    assert.ok(markers(pool(lab)).includes("membership=sync"), markers(pool(lab)).join());
+    assert.equal(liveServers(created.properties).length, 4, "the outputs show the live servers");
+    assert.equal(created.properties.membership, "sync");
+
+    // The sync takes web-a out; Kubernetes did not change, so check() resolves what it did before.
+    await syncDrops("192.168.101.13");
+    const again = await host.check({ ...r, olds: checked.inputs, news });
+    const same = await host.diff({ ...r, id: created.id, olds: created.properties, news: again.inputs });
+    assert.equal(same.changes, "none", "members the sync wrote are not a change for preview");
+    const refreshed = await host.read({ ...r, id: created.id, properties: created.properties });
+    assert.equal(refreshed.inputs, undefined, "refresh calls the sync's change no drift");
+    assert.deepEqual(liveServers(refreshed.properties), [
+      "192.168.101.22:8080",
+      "192.168.102.17:8080",
+      "192.168.102.36:8080",
+    ]);
+
+    // A setting changes while Kubernetes moved a pod the sync has not written yet: the update keeps the live servers.
+    lab.kube.movePod("default", "web-b", "node2");
+    const changed = await host.check({ ...r, olds: again.inputs, news: { ...news, healthMonitor: "System-Ping" } });
+    const d = await host.diff({ ...r, id: created.id, olds: refreshed.properties, news: changed.inputs });
+    assert.deepEqual([d.changes, d.replaces], ["some", []]);
+    const updated = await host.update({ ...r, id: created.id, olds: refreshed.properties, news: changed.inputs });
+    const ping = lab.avi.objects("healthmonitor").find((h) => h.name === "System-Ping");
+    assert.ok(JSON.stringify(pool(lab).health_monitor_refs).includes(String(ping?.uuid)), "the setting changed");
+    assert.deepEqual(controllerServers(lab, POOL), [
+      "192.168.101.22:8080",
+      "192.168.102.17:8080",
+      "192.168.102.36:8080",
+    ]);
+    assert.deepEqual(liveServers(updated.properties), controllerServers(lab, POOL));
+
+    // Back to "pulumi": the resource takes the servers back (what Kubernetes says now) and the marker goes.
+    const pulumiNews = { ...news, healthMonitor: "System-Ping", membership: "pulumi" };
+    const toPulumi = await host.check({ ...r, olds: changed.inputs, news: pulumiNews });
+    assert.equal(Object.keys((Object.values(toPulumi.inputs.pools as Props)[0] as Props).servers as Props).length, 4);
+    const d2 = await host.diff({ ...r, id: created.id, olds: updated.properties, news: toPulumi.inputs });
+    assert.equal(d2.changes, "some");
+    const asPulumi = await host.update({ ...r, id: created.id, olds: updated.properties, news: toPulumi.inputs });
+    assert.equal(controllerServers(lab, POOL).length, 4);
+    assert.ok(!controllerServers(lab, POOL).includes("192.168.101.22:8080"), "web-b moved: its old address went");
+    assert.ok(!markers(pool(lab)).includes("membership=sync"));
+
+    // And to "sync" again: the marker comes back, the servers stay.
+    const toSync = await host.check({ ...r, olds: toPulumi.inputs, news: { ...pulumiNews, membership: "sync" } });
+    const before = controllerServers(lab, POOL);
+    await host.update({ ...r, id: created.id, olds: asPulumi.properties, news: toSync.inputs });
+    assert.ok(markers(pool(lab)).includes("membership=sync"));
+    assert.deepEqual(controllerServers(lab, POOL), before);
+
+    await host.delete({ ...r, id: created.id, properties: asPulumi.properties });
+    assert.equal(lab.avi.objects("pool").length, 0);
+  });
+
+  it("routes: no routes in the checked inputs, create writes them and the record, updates write the record only", async () => {
+    const r = { type: ROUTES_TYPE, name: "routes" };
+    const news = { __provider: routesCode, cluster: "m1", membership: "sync" };
+    const checked = await host.check({ ...r, news });
+    assert.deepEqual(checked.failures, []);
+    assert.equal(checked.inputs.routes, undefined, "no routes: no churn in preview");
+    const created = await host.create({ ...r, properties: checked.inputs });
+    const ours = () => controllerRoutes(lab).filter((x) => x.endsWith("(clustername=m1)"));
+    assert.equal(ours().length, 2, "the first up writes the routes it resolved");
+    assert.deepEqual(
+      records(lab).map((o) => o.name),
+      ["m1--avi-k8s-routes-Default-Cloud-global"],
+    );
+    const kv = Object.fromEntries(
+      ((records(lab)[0]?.kv ?? []) as { key: string; value: string }[]).map((e) => [e.key, e.value]),
+    );
+    assert.deepEqual(kv, {
+      cluster: "m1",
+      vrf: "global",
+      cloud: "Default-Cloud",
+      tenant: "admin",
+      cni: "auto",
+      nodeNetworks: "",
+    });
+    assert.deepEqual(Object.keys(created.properties.routes as Props).sort(), ["192.168.101.0/24", "192.168.102.0/24"]);
+
+    // A new node: Kubernetes changed, but in sync mode preview shows nothing and an update leaves the routes alone.
+    lab.kube.addNode({ name: "node3", internalIP: "10.100.1.103", podCIDRs: ["192.168.103.0/24"] });
+    const again = await host.check({ ...r, olds: checked.inputs, news });
+    const same = await host.diff({ ...r, id: created.id, olds: created.properties, news: again.inputs });
+    assert.equal(same.changes, "none");
+    const refreshed = await host.read({ ...r, id: created.id, properties: created.properties });
+    assert.equal(refreshed.inputs, undefined);
+    const withNetworks = await host.check({
+      ...r,
+      olds: again.inputs,
+      news: { ...news, nodeNetworks: ["10.100.1.0/24"] },
+    });
+    const updated = await host.update({ ...r, id: created.id, olds: created.properties, news: withNetworks.inputs });
+    assert.equal(ours().length, 2, "the update does not write routes in sync mode");
+    assert.match(JSON.stringify(records(lab)[0]?.kv), /10\.100\.1\.0\/24/, "the record follows the settings");
+    assert.equal(Object.keys(updated.properties.routes as Props).length, 2, "outputs: the live routes");
+
+    // Back to "pulumi": the record goes, the routes follow the cluster.
+    const toPulumi = await host.check({ ...r, olds: withNetworks.inputs, news: { ...news, membership: "pulumi" } });
+    assert.equal(Object.keys(toPulumi.inputs.routes as Props).length, 3);
+    const asPulumi = await host.update({ ...r, id: created.id, olds: updated.properties, news: toPulumi.inputs });
+    assert.equal(records(lab).length, 0);
+    assert.equal(ours().length, 3);
+
+    // Older state (no membership at all) compares as "pulumi": nothing to update.
+    const { membership: _m, ...oldState } = asPulumi.properties;
+    const plain = await host.check({ ...r, olds: toPulumi.inputs, news: { __provider: routesCode, cluster: "m1" } });
+    const none = await host.diff({ ...r, id: created.id, olds: oldState, news: plain.inputs });
+    assert.equal(none.changes, "none");
+
+    // Delete removes the record too, whatever the state says.
+    const toSync = await host.check({ ...r, olds: plain.inputs, news });
+    const again2 = await host.update({ ...r, id: created.id, olds: asPulumi.properties, news: toSync.inputs });
+    assert.equal(records(lab).length, 1);
+    await host.delete({ ...r, id: created.id, properties: { ...again2.properties, membership: "pulumi" } });
+    assert.equal(records(lab).length, 0);
+    assert.equal(ours().length, 0);
+    lab.kube.removeNode("node3");
+  });
+
+  it('refuses a membership that is neither "pulumi" nor "sync", naming the field', async () => {
+    const checked = await host.check({
+      type: VS_TYPE,
+      name: "bad",
+      news: { __provider: vsCode, cluster: "m1", service: "web", vip: { address: "10.10.10.52" }, membership: "both" },
+    });
+    assert.deepEqual(
+      checked.failures.map((f) => f.property),
+      ["membership"],
+    );
+    assert.match(checked.failures[0]?.reason ?? "", /'both' is not "pulumi"/);
+  });
+});
