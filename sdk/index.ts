@@ -16,26 +16,5 @@ export { permits, SYNC_PERMISSIONS, type SyncPermission } from "../provider/kube
 export { ENV as ENVIRONMENT_VARIABLES } from "./providers/connection";
 export { routesProvider } from "./providers/routes";
 export { virtualServiceProvider } from "./providers/virtualService";
-export type {
-  AviConnectionArgs,
-  ClientIpPersistenceArgs,
-  CniChoice,
-  HealthMonitorArgs,
-  L4SettingsArgs,
-  LbAlgorithm,
-  LbHash,
-  MonitorType,
-  PoolArgs,
-  ResponseCode,
-  ServerDisableType,
-  KubeConnectionArgs,
-  Membership,
-  PoolListOutput,
-  PoolOutput,
-  Protocol,
-  RouteOutput,
-  ServerOutput,
-  ServiceLike,
-  ServiceRef,
-  VipArgs,
-} from "./types";
+// Every argument and output type users write against.
+export type * from "./types";

@@ -1,19 +1,9 @@
 // The argument and output types users write against. Every argument accepts a pulumi.Input.
 import type * as pulumi from "@pulumi/pulumi";
-import type {
-  ClientIpPersistenceArgs,
-  HealthMonitorArgs,
-  LbAlgorithm,
-  LbHash,
-  MonitorType,
-  PoolArgs,
-  ResponseCode,
-  ServerDisableType,
-} from "../provider/plan/l4types";
-import type { CniChoice, Protocol } from "../provider/plan/types";
+import type { HealthMonitorArgs, PoolArgs } from "../provider/plan/l4types";
+import type { Protocol } from "../provider/plan/types";
 import type { SETTINGS, SettingKey, SettingType } from "../provider/settings";
 
-export type { CniChoice, Protocol };
 export type {
   ClientIpPersistenceArgs,
   HealthMonitorArgs,
@@ -23,7 +13,8 @@ export type {
   PoolArgs,
   ResponseCode,
   ServerDisableType,
-};
+} from "../provider/plan/l4types";
+export type { CniChoice, Protocol } from "../provider/plan/types";
 
 /**
  * The L4 settings of a virtual service's pools (README, "L4 settings"): `healthMonitor` and `pool` for every port,

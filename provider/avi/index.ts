@@ -82,7 +82,7 @@ export type {
 export {
   applyVirtualService,
   deleteVirtualService,
-  type LeftObject,
   previewVirtualService,
   readVirtualService,
 } from "./virtualservice";
+export type { LeftObject } from "./owned";

@@ -93,34 +93,52 @@ export function ownedOrphans(spec: VirtualServiceSpec, found: OwnedFound): { typ
   );
 }
 
+/** An object a delete could not remove, and why (it is not ours, or the controller refused). */
+export interface LeftObject {
+  /** e.g. "vsvip c1--default-web (vsvip-1f2e...)". */
+  object: string;
+  reason: string;
+}
+
 /**
- * Deletes orphans. A definite refusal (400/403/409: someone else's object now refers to it) leaves the object and
- * is reported; anything else (an expired session, 5xx) fails the operation so the next run finishes it.
+ * Deletes one object when `mayDelete` allows it. A definite refusal (400/403/409: someone else's object now refers
+ * to it) leaves the object and is reported; anything else (an expired session, 429, 5xx, a lost connection) may go
+ * through on the next run, so it fails the operation now. Returns whether it deleted, or what it left.
  */
+export async function deleteOne(
+  s: AviSession,
+  spec: VirtualServiceSpec,
+  type: string,
+  obj: Json,
+  counter: Counter,
+  mayDelete: boolean,
+): Promise<{ deleted: boolean } | { left: LeftObject }> {
+  const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
+  if (!mayDelete) return { left: { object, reason: `it is not ours (${ownerOf(obj)})` } };
+  try {
+    return { deleted: await deleteIfPresent(s, spec, type, obj, counter) };
+  } catch (err) {
+    const status = (err as AviError).status;
+    if (status !== 400 && status !== 403 && status !== 409) throw err;
+    return {
+      left: { object, reason: `the controller refused with HTTP ${status}: ${(err as AviError).controllerMessage}` },
+    };
+  }
+}
+
+/** Deletes orphans (ours only), with deleteOne's rule for refusals. */
 export async function deleteOwned(
   s: AviSession,
   spec: VirtualServiceSpec,
   orphans: readonly { type: OwnedType; obj: Json }[],
   counter: Counter,
-): Promise<{ left: { object: string; reason: string }[]; deleted: number }> {
-  const left: { object: string; reason: string }[] = [];
+): Promise<{ left: LeftObject[]; deleted: number }> {
+  const left: LeftObject[] = [];
   let deleted = 0;
   for (const { type, obj } of orphans) {
-    const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
-    if (!isOurs(obj, spec)) {
-      left.push({ object, reason: `it is not ours (${ownerOf(obj)})` });
-      continue;
-    }
-    try {
-      if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
-    } catch (err) {
-      const status = (err as AviError).status;
-      if (status !== 400 && status !== 403 && status !== 409) throw err;
-      left.push({
-        object,
-        reason: `the controller refused with HTTP ${status}: ${(err as AviError).controllerMessage}`,
-      });
-    }
+    const r = await deleteOne(s, spec, type, obj, counter, isOurs(obj, spec));
+    if ("left" in r) left.push(r.left);
+    else if (r.deleted) deleted++;
   }
   return { left, deleted };
 }

@@ -9,7 +9,16 @@ import { AviError } from "./errors";
 import { familyOf, listFamily } from "./family";
 import { POOL_OPTIONAL } from "./l4fields";
 import { buildPool, buildVirtualService, buildVsVip, isOurs, type Json, ownerOf } from "./objects";
-import { applyOwned, claimOwned, deleteOwned, type OwnedFound, ownedOrphans, readOwned } from "./owned";
+import {
+  applyOwned,
+  claimOwned,
+  deleteOne,
+  deleteOwned,
+  type LeftObject,
+  type OwnedFound,
+  ownedOrphans,
+  readOwned,
+} from "./owned";
 import { poolMatches, serverChange, serversOf } from "./pools";
 import { covers, nameOfRef, uuidOfRef } from "./refs";
 import { checkSeGroup } from "./segroup";
@@ -286,13 +295,6 @@ export async function readVirtualService(
   return { name, vsUuid: String(vs.uuid), vsvipUuid: vsvip ? vsvipUuid : "", pools, vipAddress: vipAddressOf(vsvip) };
 }
 
-/** An object a delete could not remove, and why (it is not ours, or the controller refused). */
-export interface LeftObject {
-  /** e.g. "vsvip c1--default-web (vsvip-1f2e...)". */
-  object: string;
-  reason: string;
-}
-
 /**
  * Deletes the VS, then its VsVip and pools (only objects our markers claim); 404 counts as already gone. What it
  * cannot delete (not ours, or refused with 400/403/409, e.g. still referenced) it leaves and reports in `left`,
@@ -311,23 +313,9 @@ export async function deleteVirtualService(
     isOurs(obj, spec) || (type === "vsvip" && !!spec.adopt && vsvipAdoptable(obj, f.vs, spec));
   const drop = async (type: string, obj: Json | undefined) => {
     if (!obj) return;
-    const object = `${type} ${String(obj.name)} (${String(obj.uuid)})`;
-    if (!mayDelete(type, obj)) {
-      left.push({ object, reason: `it is not ours (${ownerOf(obj)})` });
-      return;
-    }
-    try {
-      if (await deleteIfPresent(s, spec, type, obj, counter)) deleted++;
-    } catch (err) {
-      // A definite refusal (still referenced, forbidden) is reported; anything else (an expired session, 429, 5xx,
-      // a lost connection) may go through on the next run, so it fails the delete now.
-      const status = (err as AviError).status;
-      if (status !== 400 && status !== 403 && status !== 409) throw err;
-      left.push({
-        object,
-        reason: `the controller refused with HTTP ${status}: ${(err as AviError).controllerMessage}`,
-      });
-    }
+    const r = await deleteOne(s, spec, type, obj, counter, mayDelete(type, obj));
+    if ("left" in r) left.push(r.left);
+    else if (r.deleted) deleted++;
   };
   await drop("virtualservice", f.vs);
   // Another owner's policy set is not part of this resource: it is neither deleted nor reported as left.
