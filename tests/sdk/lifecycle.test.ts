@@ -1,39 +1,18 @@
 // The seed scenario as `pulumi up / refresh / destroy` would drive it, through the harness's engine loop over the
 // real host: the operations each resource gets and what the controller holds after each step.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { createStack, type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
+import { createStack, serializeProvider } from "../../emulator/engine";
 import { routesProvider, virtualServiceProvider } from "../../sdk";
-import {
-  controllerRoutes,
-  controllerServers,
-  deleteRouteByHand,
-  type Lab,
-  ROUTES_TYPE,
-  startLab,
-  VS_TYPE,
-} from "./support";
+import { controllerRoutes, controllerServers, deleteRouteByHand, ROUTES_TYPE, useLabHost, VS_TYPE } from "./support";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const POOL = "c1--default-web-TCP-80";
 
 describe("sdk lifecycle: up, pod moves, up, hand-made drift, refresh, up, destroy", function () {
   this.timeout(60_000);
-  let lab: Lab;
-  let host: ProviderHost;
-
-  before(async () => {
-    lab = await startLab();
-    host = await startProviderHost({ cwd: ROOT, cleanEnv: true, config: lab.config() });
-    await host.configure();
-  });
-  after(async () => {
-    await host?.stop();
-    await lab?.stop();
-  });
+  const t = useLabHost();
 
   it("converges the controller at each step and shows in preview what up will change", async () => {
-    const stack = createStack(host);
+    const stack = createStack(t.host);
     const routes = { __provider: (await serializeProvider(routesProvider)).text, cluster: "c1" };
     const web = {
       __provider: (await serializeProvider(virtualServiceProvider)).text,
@@ -47,11 +26,11 @@ describe("sdk lifecycle: up, pod moves, up, hand-made drift, refresh, up, destro
     ];
 
     assert.deepEqual(await up(), ["create", "create"]);
-    assert.equal(controllerRoutes(lab).length, 2);
-    assert.equal(controllerServers(lab, POOL).length, 4);
+    assert.equal(controllerRoutes(t.lab).length, 2);
+    assert.equal(controllerServers(t.lab, POOL).length, 4);
     assert.deepEqual(await up(), ["same", "same"], "a second up changes nothing");
 
-    lab.kube.movePod("default", "web-d", "node1");
+    t.lab.kube.movePod("default", "web-d", "node1");
     const preview = await stack.preview(VS_TYPE, "web", web);
     assert.equal(preview.op, "update");
     const ips = (inputs: Record<string, unknown> | undefined) =>
@@ -62,22 +41,22 @@ describe("sdk lifecycle: up, pod moves, up, hand-made drift, refresh, up, destro
     assert.ok(!ips(preview.newInputs).includes("192.168.102.36"), "preview's inputs show the server leaving");
     assert.deepEqual(await up(), ["same", "update"]);
     assert.deepEqual(
-      controllerServers(lab, POOL),
+      controllerServers(t.lab, POOL),
       ips(preview.newInputs)
         .map((ip) => `${ip}:8080`)
         .sort(),
     );
 
-    await deleteRouteByHand(lab, "192.168.101.0/24");
+    await deleteRouteByHand(t.lab, "192.168.101.0/24");
     assert.deepEqual(await up(), ["same", "same"], "without a refresh the engine cannot know");
     await stack.refresh("routes");
     assert.equal((await stack.preview(ROUTES_TYPE, "routes", routes)).op, "update");
     assert.deepEqual(await up(), ["update", "same"]);
-    assert.equal(controllerRoutes(lab).length, 2, "the route is back");
+    assert.equal(controllerRoutes(t.lab).length, 2, "the route is back");
 
     await stack.destroy("web");
     await stack.destroy("routes");
-    assert.deepEqual(controllerRoutes(lab), []);
-    assert.deepEqual(lab.avi.objects("virtualservice"), []);
+    assert.deepEqual(controllerRoutes(t.lab), []);
+    assert.deepEqual(t.lab.avi.objects("virtualservice"), []);
   });
 });

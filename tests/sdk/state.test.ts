@@ -2,17 +2,15 @@
 // change), small enough per route for 20,000-route clusters, and the array-shaped state version 0.1.0 wrote is
 // still read, updated and deleted.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
-import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
+import { serializeProvider } from "../../emulator/engine";
 import { generateCluster, type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
 import { routesProvider, virtualServiceProvider } from "../../sdk";
 import { closeSessions } from "../../sdk/providers/common";
 import type { RoutesProps } from "../../sdk/providers/props";
 import * as routesOps from "../../sdk/providers/routesOps";
-import { controllerRoutes, controllerServers, type Lab, ROUTES_TYPE, startLab, VS_TYPE } from "./support";
+import { controllerRoutes, controllerServers, ROUTES_TYPE, useLabHost, VS_TYPE } from "./support";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 
 /** The target of issue 12: inputs and outputs together, per route, at most this many bytes. */
@@ -57,32 +55,22 @@ describe("sdk state", function () {
   });
 
   describe("version 0.1.0 state (arrays, every input repeated in the outputs, no recorded controller)", () => {
-    let lab: Lab;
-    let host: ProviderHost;
-    before(async () => {
-      lab = await startLab();
-      host = await startProviderHost({ cwd: ROOT, cleanEnv: true, config: lab.config() });
-      await host.configure();
-    });
-    after(async () => {
-      await host?.stop();
-      await lab?.stop();
-    });
+    const t = useLabHost();
 
     it("is refreshed, updated and deleted by this version, which writes the keyed shape", async () => {
       const routesCode = (await serializeProvider(routesProvider)).text;
       const vsCode = (await serializeProvider(virtualServiceProvider)).text;
       // Make the objects as 0.1.0 did, then hand this version the state 0.1.0 stored for them.
       const seeded = {
-        r: await host.check({ type: ROUTES_TYPE, name: "routes", news: { __provider: routesCode, cluster: "c1" } }),
-        v: await host.check({
+        r: await t.host.check({ type: ROUTES_TYPE, name: "routes", news: { __provider: routesCode, cluster: "c1" } }),
+        v: await t.host.check({
           type: VS_TYPE,
           name: "web",
           news: { __provider: vsCode, cluster: "c1", service: "web", vip: { address: "10.10.10.50" } },
         }),
       };
-      await host.create({ type: ROUTES_TYPE, name: "routes", properties: seeded.r.inputs });
-      const vs = await host.create({ type: VS_TYPE, name: "web", properties: seeded.v.inputs });
+      await t.host.create({ type: ROUTES_TYPE, name: "routes", properties: seeded.r.inputs });
+      const vs = await t.host.create({ type: VS_TYPE, name: "web", properties: seeded.v.inputs });
       const poolUuid = (vs.properties.pools as Record<string, { uuid: string }>)["c1--default-web-TCP-80"]?.uuid;
 
       const oldRoutes = [
@@ -126,20 +114,20 @@ describe("sdk state", function () {
       };
 
       // refresh: the keyed shape, the controller recorded, and inputs the next preview compares with.
-      const rr = await host.read({ type: ROUTES_TYPE, name: "routes", id: "x", properties: oldRoutesState });
+      const rr = await t.host.read({ type: ROUTES_TYPE, name: "routes", id: "x", properties: oldRoutesState });
       assert.deepEqual(rr.properties.routes, {
         "192.168.101.0/24": "10.100.1.101",
         "192.168.102.0/24": "10.100.1.102",
       });
-      assert.equal(rr.properties.controllerUrl, new URL(lab.avi.url).origin);
+      assert.equal(rr.properties.controllerUrl, new URL(t.lab.avi.url).origin);
       assert.deepEqual(Object.keys(rr.inputs?.routes as object), ["192.168.101.0/24", "192.168.102.0/24"]);
-      const vr = await host.read({ type: VS_TYPE, name: "web", id: "c1--default-web", properties: oldVsOutputs });
+      const vr = await t.host.read({ type: VS_TYPE, name: "web", id: "c1--default-web", properties: oldVsOutputs });
       assert.deepEqual(Object.keys(vr.properties.pools as object), ["c1--default-web-TCP-80"]);
 
       // diff against the old outputs: nothing changed, so no update; update writes the new shape.
-      const news = await host.check({ type: VS_TYPE, name: "web", olds: oldVsInputs, news: seeded.v.inputs });
+      const news = await t.host.check({ type: VS_TYPE, name: "web", olds: oldVsInputs, news: seeded.v.inputs });
       assert.deepEqual(news.failures, []);
-      const d = await host.diff({
+      const d = await t.host.diff({
         type: VS_TYPE,
         name: "web",
         id: "c1--default-web",
@@ -147,9 +135,9 @@ describe("sdk state", function () {
         news: news.inputs,
       });
       assert.equal(d.changes, "none");
-      lab.kube.movePod("default", "web-a", "node2");
-      const moved = await host.check({ type: VS_TYPE, name: "web", olds: oldVsInputs, news: seeded.v.inputs });
-      const u = await host.update({
+      t.lab.kube.movePod("default", "web-a", "node2");
+      const moved = await t.host.check({ type: VS_TYPE, name: "web", olds: oldVsInputs, news: seeded.v.inputs });
+      const u = await t.host.update({
         type: VS_TYPE,
         name: "web",
         id: "c1--default-web",
@@ -161,14 +149,14 @@ describe("sdk state", function () {
       );
       assert.equal(servers.length, 4);
       assert.ok(!servers.includes("192.168.101.13:8080"), "web-a left node1");
-      assert.equal(controllerServers(lab, "c1--default-web-TCP-80").length, 4);
+      assert.equal(controllerServers(t.lab, "c1--default-web-TCP-80").length, 4);
 
       // destroy with the old outputs removes everything.
-      await host.delete({ type: VS_TYPE, name: "web", id: "c1--default-web", properties: oldVsOutputs });
-      await host.delete({ type: ROUTES_TYPE, name: "routes", id: "x", properties: oldRoutesState });
-      assert.deepEqual(lab.avi.objects("virtualservice"), []);
-      assert.deepEqual(lab.avi.objects("pool"), []);
-      assert.deepEqual(controllerRoutes(lab), []);
+      await t.host.delete({ type: VS_TYPE, name: "web", id: "c1--default-web", properties: oldVsOutputs });
+      await t.host.delete({ type: ROUTES_TYPE, name: "routes", id: "x", properties: oldRoutesState });
+      assert.deepEqual(t.lab.avi.objects("virtualservice"), []);
+      assert.deepEqual(t.lab.avi.objects("pool"), []);
+      assert.deepEqual(controllerRoutes(t.lab), []);
     });
   });
 });

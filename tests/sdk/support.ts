@@ -3,6 +3,8 @@
 import { type AviSession, createAviSession } from "../../provider/avi";
 import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
+import { type ProviderHost, startProviderHost } from "../../emulator/engine";
+import * as path from "node:path";
 
 export const ROUTES_TYPE = "pulumi-nodejs:dynamic/avi-k8s:ClusterIpRoutes";
 export const VS_TYPE = "pulumi-nodejs:dynamic/avi-k8s:ClusterIpVirtualService";
@@ -105,4 +107,29 @@ export async function deleteServerByHand(lab: Lab, poolName: string, ip: string)
 /** Requests both emulators have seen so far (to prove that a call did no I/O). */
 export function requestCount(lab: Lab): number {
   return lab.avi.requestLog.length + lab.kube.requestLog.length;
+}
+
+/** The lab and a dynamic-provider host configured with the lab's connection as stack config, for one suite. */
+export interface LabHost {
+  lab: Lab;
+  host: ProviderHost;
+}
+
+/** Registers the suite's before/after hooks: the fields are filled in before the first test and stopped after. */
+export function useLabHost(): LabHost {
+  const t = {} as LabHost;
+  before(async () => {
+    t.lab = await startLab();
+    t.host = await startProviderHost({
+      cwd: path.resolve(__dirname, "../../.."),
+      cleanEnv: true,
+      config: t.lab.config(),
+    });
+    await t.host.configure();
+  });
+  after(async () => {
+    await t.host?.stop();
+    await t.lab?.stop();
+  });
+  return t;
 }
