@@ -18,7 +18,14 @@ import {
   settingsFromFlags,
   validateSettings,
 } from "../provider/settings";
-import { consoleLog, defaultIdentity, parseListen, type SyncOptions, startSync } from "../provider/sync";
+import {
+  consoleLog,
+  defaultIdentity,
+  defaultLeaseName,
+  parseListen,
+  type SyncOptions,
+  startSync,
+} from "../provider/sync";
 
 export const DEFAULT_LISTEN = "127.0.0.1:8080";
 const NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -37,7 +44,8 @@ options:
   --listen HOST:PORT        /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; in a pod 0.0.0.0:8080)
   --no-leader-elect         run alone, without a Lease (a single local run)
   --lease-namespace NS      the Lease's namespace (default: the pod's, else "default")
-  --lease-name NAME         the Lease's name (default avi-k8s-sync-<cluster>)
+  --lease-name NAME         the Lease's name (default avi-k8s-sync-<cluster>; a cluster name with capitals
+                            or '_' is lowercased, '_' as '-', plus a short hash of it)
   --identity ID             this replica's name in the Lease (default POD_NAME, else hostname-pid)
   --lease-duration D        how long a Lease holds without renewal (default 15s)
   --renew-deadline D        how long the holder keeps writing without a renewal (default 10s)
@@ -175,7 +183,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       ? false
       : {
           namespace: (values["lease-namespace"] as string | undefined) || podNamespace() || "default",
-          name: (values["lease-name"] as string | undefined) || `avi-k8s-sync-${cluster}`,
+          name: (values["lease-name"] as string | undefined) || defaultLeaseName(cluster),
           identity: (values.identity as string | undefined) || defaultIdentity(env),
           leaseDurationMs: durations["lease-duration"] as number,
           renewDeadlineMs: durations["renew-deadline"] as number,

@@ -12,13 +12,13 @@ export const SYNC_NODE_OPTIONS = "--max-old-space-size=160";
 
 /**
  * The default Lease name, `avi-k8s-sync-<cluster>`, always a valid object name. A cluster name may hold capitals
- * and '_' (AKO's rule), a Kubernetes name may not: such a name is lowercased, '_' becomes '-', and a short hash of
- * the cluster name is appended, so two clusters that differ only there ("Prod" and "prod") never share a Lease
- * (and a name ending in '_' never ends in '-').
+ * and '_' (AKO's rule), a Kubernetes name may not (nor end in '-'): such a name is lowercased, '_' becomes '-', and
+ * a short hash of the cluster name is appended, so two clusters that differ only there ("Prod" and "prod") never
+ * share a Lease.
  */
 export function defaultLeaseName(cluster: string): string {
   const base = `avi-k8s-sync-${cluster}`;
-  const safe = base.toLowerCase().replace(/_/g, "-");
-  if (safe === base) return base;
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(base)) return base;
+  const safe = base.toLowerCase().replace(/[^-a-z0-9]/g, "-");
   return `${safe}-${createHash("sha256").update(cluster).digest("hex").slice(0, 6)}`;
 }
