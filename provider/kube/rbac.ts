@@ -125,21 +125,34 @@ export interface ApiRequest {
   name?: string;
 }
 
+/** Whether one PolicyRule grants a request, as the RBAC authorizer matches rules (RuleAllows, wildcards included). */
+export function ruleAllows(rule: PolicyRuleData, req: ApiRequest): boolean {
+  const subresource = req.resource.split("/")[1];
+  const any = (list: readonly string[], value: string) => list.includes("*") || list.includes(value);
+  return (
+    any(rule.verbs, req.verb) &&
+    any(rule.apiGroups, req.apiGroup) &&
+    rule.resources.some(
+      (r) => r === "*" || r === req.resource || (subresource !== undefined && r === `*/${subresource}`),
+    ) &&
+    (rule.resourceNames === undefined || rule.resourceNames.length === 0 || rule.resourceNames.includes(req.name ?? ""))
+  );
+}
+
 /**
- * Whether the declared permissions grant a request, by the rules the RBAC authorizer applies: a ClusterRole rule
- * grants it in any namespace; a Role rule only inside the lease namespace; a by-name rule (`resourceNames`) only
- * for that name, which a list or watch has only through a `metadata.name` field selector (see requestOf).
+ * Whether the declared permissions grant a request, judged on the rules the component renders from them
+ * (clusterRules, and leaseNamespaceRules for this Lease) the way the RBAC authorizer does: a ClusterRole's rule
+ * grants in every namespace and on cluster-scoped objects; the Role's only inside the lease namespace; a by-name
+ * rule (`resourceNames`) only for that name, which a list or watch has only through a `metadata.name` field
+ * selector, and a create never has (see requestOf).
  */
 export function permits(
   req: ApiRequest,
   lease: { namespace: string; name: string },
   perms: readonly SyncPermission[] = SYNC_PERMISSIONS,
 ): boolean {
-  return perms.some((p) => {
-    if (p.apiGroup !== req.apiGroup || p.resource !== req.resource || !p.verbs.includes(req.verb)) return false;
-    if (p.scope === "lease-namespace" && req.namespace !== lease.namespace) return false;
-    return !p.ownLeaseOnly || req.name === lease.name;
-  });
+  if (clusterRules(perms).some((r) => ruleAllows(r, req))) return true;
+  return req.namespace === lease.namespace && leaseNamespaceRules(lease.name, perms).some((r) => ruleAllows(r, req));
 }
 
 const VERB_OF: Record<string, RbacVerb> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };

@@ -4,7 +4,14 @@
 import * as assert from "node:assert/strict";
 import { FIXTURES, fixturePath, type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { readPlacement } from "../../../provider/kube";
-import { clusterRules, leaseNamespaceRules, permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
+import {
+  clusterRules,
+  leaseNamespaceRules,
+  permits,
+  requestOf,
+  ruleAllows,
+  SYNC_PERMISSIONS,
+} from "../../../provider/kube/rbac";
 
 const LEASE = { namespace: "avi-k8s", name: "avi-k8s-sync-demo" };
 
@@ -75,6 +82,18 @@ describe("the sync's declared Kubernetes permissions", () => {
     // Nothing reads a node, a slice or a CNI object by name.
     assert.equal(ok({ verb: "get", apiGroup: "", resource: "nodes", name: "node1" }), false);
     assert.equal(ok({ verb: "delete", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), false);
+  });
+
+  it("ruleAllows() matches a rule as the authorizer does: wildcards, '*/subresource', resourceNames", () => {
+    const req = { verb: "get" as const, apiGroup: "", resource: "services/status", namespace: "a", name: "b" };
+    assert.equal(ruleAllows({ apiGroups: [""], resources: ["services"], verbs: ["get"] }, req), false);
+    assert.equal(ruleAllows({ apiGroups: [""], resources: ["*/status"], verbs: ["get"] }, req), true);
+    assert.equal(ruleAllows({ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, req), true);
+    assert.equal(ruleAllows({ apiGroups: ["apps"], resources: ["*"], verbs: ["*"] }, req), false);
+    const named = { apiGroups: [""], resources: ["services/status"], verbs: ["get"] };
+    assert.equal(ruleAllows({ ...named, resourceNames: ["b"] }, req), true);
+    assert.equal(ruleAllows({ ...named, resourceNames: ["c"] }, req), false);
+    assert.equal(ruleAllows({ ...named, resourceNames: [] }, req), true, "an empty list restricts nothing");
   });
 
   it("requestOf() reads HTTP calls as the API server does", () => {
