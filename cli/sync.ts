@@ -3,7 +3,7 @@
 // the controller from the same settings (flags, then AVI_* environment; the password or token only from
 // AVI_PASSWORD / AVI_AUTH_TOKEN). Runs until SIGTERM or SIGINT, then releases its Lease and exits 0.
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCommandArgs, usageError } from "./args";
 import { validateClusterName } from "../provider/plan";
 import {
   AVI_SETTINGS,
@@ -90,34 +90,27 @@ function podNamespace(): string | undefined {
 }
 
 export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedSyncArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        cluster: { type: "string" },
-        resync: { type: "string" },
-        listen: { type: "string" },
-        "no-leader-elect": { type: "boolean" },
-        "lease-namespace": { type: "string" },
-        "lease-name": { type: "string" },
-        identity: { type: "string" },
-        "lease-duration": { type: "string" },
-        "renew-deadline": { type: "string" },
-        "retry-period": { type: "string" },
-        debounce: { type: "string" },
-        "max-delay": { type: "string" },
-        discovery: { type: "string" },
-        concurrency: { type: "string" },
-        "page-size": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...settingFlags(),
-      },
-    }) as { values: Record<string, string | boolean | undefined> });
-  } catch (err) {
-    return { kind: "error", message: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandArgs(argv, {
+    cluster: { type: "string" },
+    resync: { type: "string" },
+    listen: { type: "string" },
+    "no-leader-elect": { type: "boolean" },
+    "lease-namespace": { type: "string" },
+    "lease-name": { type: "string" },
+    identity: { type: "string" },
+    "lease-duration": { type: "string" },
+    "renew-deadline": { type: "string" },
+    "retry-period": { type: "string" },
+    debounce: { type: "string" },
+    "max-delay": { type: "string" },
+    discovery: { type: "string" },
+    concurrency: { type: "string" },
+    "page-size": { type: "string" },
+    help: { type: "boolean", short: "h" },
+    ...settingFlags(),
+  });
+  if (!parsed.ok) return { kind: "error", message: parsed.message };
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { kind: "help" };
   const cluster = values.cluster as string | undefined;
   if (cluster === undefined) return { kind: "error", message: "--cluster NAME is required" };
@@ -200,7 +193,7 @@ export async function runSync(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "error") {
-    console.error(`avi-k8s sync: ${parsed.message}\n\n${HELP}`);
+    console.error(usageError("sync", parsed.message));
     return 2;
   }
   const o = parsed.options;

@@ -100,9 +100,19 @@ describe("avi-k8s sync (the command)", function () {
     ]) {
       assert.ok(help.stdout.includes(flag), flag);
     }
-    const bad = await cli(["sync"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--cluster NAME is required/);
+    // A usage error is one sentence and the pointer to --help, as for plan: never the whole help again.
+    for (const [args, said] of [
+      [["sync"], /--cluster NAME is required/],
+      [["sync", "--cluster"], /--cluster needs a value \(for example --cluster prod-east\)/],
+      [["sync", "--cluster", "c1", "--avi-password", "hunter2secret"], /the password goes in .*AVI_PASSWORD/],
+      [["sync", "--cluster", "c1", "--leese-name", "x"], /unknown option --leese-name \(did you mean --lease-name\?\)/],
+    ] as const) {
+      const bad = await cli([...args]);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, said);
+      assert.match(bad.stderr.trim(), /^avi-k8s sync: [^\n]*; see avi-k8s sync --help\.$/);
+      assert.doesNotMatch(bad.stderr, /usage:|hunter2secret/);
+    }
   });
 
   it("defaults the Lease name to a valid object name for every cluster name, distinct per cluster", () => {
