@@ -41,7 +41,9 @@ or SIGINT.
 options:
   --cluster NAME            cluster name, as the resources' cluster (required)
   --resync DURATION         full resync period (default 10m)
-  --listen HOST:PORT        /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; in a pod 0.0.0.0:8080)
+  --listen HOST:PORT        /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; in a pod 0.0.0.0:8080);
+                            /readyz is 200 on the leader once its first full pass is done, and on a follower
+                            while it watches the Lease (standing by); /healthz is liveness only
   --no-leader-elect         run alone, without a Lease (a single local run)
   --lease-namespace NS      the Lease's namespace (default: the pod's, else "default")
   --lease-name NAME         the Lease's name (default avi-k8s-sync-<cluster>; a cluster name with capitals
