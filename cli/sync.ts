@@ -3,7 +3,7 @@
 // the controller from the same settings (flags, then AVI_* environment; the password or token only from
 // AVI_PASSWORD / AVI_AUTH_TOKEN). Runs until SIGTERM or SIGINT, then releases its Lease and exits 0.
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCommandArgs, usageError } from "./args";
 import { validateClusterName } from "../provider/plan";
 import {
   AVI_SETTINGS,
@@ -18,7 +18,14 @@ import {
   settingsFromFlags,
   validateSettings,
 } from "../provider/settings";
-import { consoleLog, defaultIdentity, parseListen, type SyncOptions, startSync } from "../provider/sync";
+import {
+  consoleLog,
+  defaultIdentity,
+  defaultLeaseName,
+  parseListen,
+  type SyncOptions,
+  startSync,
+} from "../provider/sync";
 
 export const DEFAULT_LISTEN = "127.0.0.1:8080";
 const NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -34,10 +41,13 @@ or SIGINT.
 options:
   --cluster NAME            cluster name, as the resources' cluster (required)
   --resync DURATION         full resync period (default 10m)
-  --listen HOST:PORT        /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; in a pod 0.0.0.0:8080)
+  --listen HOST:PORT        /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; in a pod 0.0.0.0:8080);
+                            /readyz is 200 on the leader once its first full pass is done, and on a follower
+                            while it watches the Lease (standing by); /healthz is liveness only
   --no-leader-elect         run alone, without a Lease (a single local run)
   --lease-namespace NS      the Lease's namespace (default: the pod's, else "default")
-  --lease-name NAME         the Lease's name (default avi-k8s-sync-<cluster>)
+  --lease-name NAME         the Lease's name (default avi-k8s-sync-<cluster>; a cluster name with capitals
+                            or '_' is lowercased, '_' as '-', plus a short hash of it)
   --identity ID             this replica's name in the Lease (default POD_NAME, else hostname-pid)
   --lease-duration D        how long a Lease holds without renewal (default 15s)
   --renew-deadline D        how long the holder keeps writing without a renewal (default 10s)
@@ -82,34 +92,27 @@ function podNamespace(): string | undefined {
 }
 
 export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedSyncArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        cluster: { type: "string" },
-        resync: { type: "string" },
-        listen: { type: "string" },
-        "no-leader-elect": { type: "boolean" },
-        "lease-namespace": { type: "string" },
-        "lease-name": { type: "string" },
-        identity: { type: "string" },
-        "lease-duration": { type: "string" },
-        "renew-deadline": { type: "string" },
-        "retry-period": { type: "string" },
-        debounce: { type: "string" },
-        "max-delay": { type: "string" },
-        discovery: { type: "string" },
-        concurrency: { type: "string" },
-        "page-size": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...settingFlags(),
-      },
-    }) as { values: Record<string, string | boolean | undefined> });
-  } catch (err) {
-    return { kind: "error", message: err instanceof Error ? err.message : String(err) };
-  }
+  const parsed = parseCommandArgs(argv, {
+    cluster: { type: "string" },
+    resync: { type: "string" },
+    listen: { type: "string" },
+    "no-leader-elect": { type: "boolean" },
+    "lease-namespace": { type: "string" },
+    "lease-name": { type: "string" },
+    identity: { type: "string" },
+    "lease-duration": { type: "string" },
+    "renew-deadline": { type: "string" },
+    "retry-period": { type: "string" },
+    debounce: { type: "string" },
+    "max-delay": { type: "string" },
+    discovery: { type: "string" },
+    concurrency: { type: "string" },
+    "page-size": { type: "string" },
+    help: { type: "boolean", short: "h" },
+    ...settingFlags(),
+  });
+  if (!parsed.ok) return { kind: "error", message: parsed.message };
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { kind: "help" };
   const cluster = values.cluster as string | undefined;
   if (cluster === undefined) return { kind: "error", message: "--cluster NAME is required" };
@@ -175,7 +178,7 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       ? false
       : {
           namespace: (values["lease-namespace"] as string | undefined) || podNamespace() || "default",
-          name: (values["lease-name"] as string | undefined) || `avi-k8s-sync-${cluster}`,
+          name: (values["lease-name"] as string | undefined) || defaultLeaseName(cluster),
           identity: (values.identity as string | undefined) || defaultIdentity(env),
           leaseDurationMs: durations["lease-duration"] as number,
           renewDeadlineMs: durations["renew-deadline"] as number,
@@ -192,7 +195,7 @@ export async function runSync(argv: string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "error") {
-    console.error(`avi-k8s sync: ${parsed.message}\n\n${HELP}`);
+    console.error(usageError("sync", parsed.message));
     return 2;
   }
   const o = parsed.options;

@@ -14,7 +14,10 @@ export interface IntegrationServiceArgs
 }
 
 /** A shared VIP of the integration: named `<integration>-shared-<key>`. */
-export type IntegrationSharedVipArgs = Omit<ClusterIpSharedVipArgs, "cluster" | "vrf" | "cloud" | "avi" | "kubernetes">;
+export type IntegrationSharedVipArgs = Omit<
+  ClusterIpSharedVipArgs,
+  "cluster" | "vrf" | "cloud" | "avi" | "kubernetes" | "membership"
+>;
 
 export interface ClusterIpIntegrationArgs {
   cluster: pulumi.Input<string>;
@@ -25,7 +28,7 @@ export interface ClusterIpIntegrationArgs {
   services?: IntegrationServiceArgs[];
   /** Groups of Services on one VIP each (e.g. DNS on 53/TCP and 53/UDP). */
   sharedVips?: IntegrationSharedVipArgs[];
-  /** "pulumi" (default) or "sync" for the routes and every virtual service (see ClusterIpVirtualServiceArgs). */
+  /** "pulumi" (default) or "sync" for the routes, every virtual service and every shared VIP (see ClusterIpVirtualServiceArgs). */
   membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;

@@ -13,6 +13,7 @@ import type {
   AviConnectionArgs,
   HealthMonitorArgs,
   KubeConnectionArgs,
+  Membership,
   PoolArgs,
   PoolListOutput,
   PoolOutput,
@@ -51,6 +52,11 @@ export interface ClusterIpSharedVipArgs {
   /** Default: the Services' loadBalancerSourceRanges, which must agree (one policy guards the one VIP). */
   sourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
   fullClientLogs?: pulumi.Input<boolean>;
+  /**
+   * Who keeps the members' pool servers: "pulumi" (default) or "sync" (`avi-k8s sync` keeps them, each pool from
+   * its member Service's endpoints), as on ClusterIpVirtualService.
+   */
+  membership?: pulumi.Input<Membership>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -108,6 +114,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         pool: args.pool,
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
+        membership: args.membership,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,

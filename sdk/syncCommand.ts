@@ -3,6 +3,8 @@
 import { validateClusterName } from "../provider/plan/validate";
 import { SETTINGS } from "../provider/settings";
 
+export { defaultLeaseName, SYNC_NODE_OPTIONS } from "../provider/sync/runtime";
+
 /** The port the sync serves /healthz, /readyz and /metrics on inside the pod. */
 export const LISTEN_PORT = 8080;
 export const HEALTH_PATH = "/healthz";
@@ -52,14 +54,6 @@ export function syncCommandLine(v: SyncCommandValues): string[] {
   if (v.caFile) args.push(flag(SETTINGS.caBundle.flag), v.caFile);
   if (v.insecure) args.push(flag(SETTINGS.insecure.flag));
   return args;
-}
-
-/**
- * The default Lease name, `avi-k8s-sync-<cluster>`, made a valid object name: a cluster name may hold capitals
- * and '_' (AKO's rule), a Kubernetes name may not.
- */
-export function defaultLeaseName(cluster: string): string {
-  return `avi-k8s-sync-${cluster.toLowerCase().replace(/_/g, "-")}`;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -14,6 +14,7 @@ import {
   HEALTH_PATH,
   LISTEN_PORT,
   READY_PATH,
+  SYNC_NODE_OPTIONS,
   syncArgProblems,
   syncCommandLine,
 } from "./syncCommand";
@@ -29,7 +30,13 @@ export {
   SYNC_PERMISSIONS,
   type SyncPermission,
 } from "../provider/kube/rbac";
-export { defaultLeaseName, LISTEN_PORT, type SyncCommandValues, syncCommandLine } from "./syncCommand";
+export {
+  defaultLeaseName,
+  LISTEN_PORT,
+  SYNC_NODE_OPTIONS,
+  type SyncCommandValues,
+  syncCommandLine,
+} from "./syncCommand";
 
 /** The controller connection of the sync: controller and username required, one of password or token. */
 export type AviK8sSyncControllerArgs = AviConnectionArgs & {
@@ -64,7 +71,7 @@ export interface AviK8sSyncArgs {
   caBundleRef?: CaBundleRef;
   /** Full resync period (`--resync`), e.g. "10m" (the default). */
   resync?: pulumi.Input<string>;
-  /** The leader Lease's name; default `avi-k8s-sync-<cluster>`. */
+  /** The leader Lease's name; default `avi-k8s-sync-<cluster>`, as `avi-k8s sync` defaults it (defaultLeaseName). */
   leaseName?: pulumi.Input<string>;
   /** Default requests 50m CPU and 128Mi, limit 512Mi; no CPU limit, so a rollout wave is not throttled. */
   resources?: k8s.types.input.core.v1.ResourceRequirements;
@@ -215,6 +222,9 @@ export class AviK8sSync extends pulumi.ComponentResource {
       env: [
         { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
         { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        // The heap the sync's memory figures are measured with (bench/): without it V8 sizes the heap from the
+        // node's memory, not the container's limit, and collects too late.
+        { name: "NODE_OPTIONS", value: SYNC_NODE_OPTIONS },
         fromSecret("AVI_USERNAME"),
         fromSecret(secretKey),
       ],

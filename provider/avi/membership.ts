@@ -4,7 +4,9 @@
 // - Pools: a pool a resource of cluster C created or updated in sync mode carries, next to its markers clustername
 //   / Namespace / ServiceName, the marker {key: "membership", values: ["sync"]}. The sync writes the servers of
 //   exactly those pools and nothing else of them; a pool without the marker (back in "pulumi" mode, or never ours)
-//   is left alone, and a 404 means the resource deleted it.
+//   is left alone, and a 404 means the resource deleted it. A shared VIP's pool (ClusterIpSharedVip) carries the
+//   group's key in ServiceName and SharedVipKey, like its VS; the member Service it serves is read back from its
+//   name (sharedPoolMember), and the sync plans that Service's servers under the shared pool names.
 // - Routes: a static route holds one label at most (clustername), so the routes resource records itself instead:
 //   a StringGroup of type SG_TYPE_KEYVAL named `<cluster>--avi-k8s-routes-<cloud>-<vrf>` with the marker
 //   clustername=C and key/value pairs for what the sync needs to compute the same routes (cluster, vrf, cloud,
@@ -12,10 +14,11 @@
 //   has (since long before 20.1), carries markers (20.1.5+, like our other objects) and nothing on the controller
 //   acts on it, so writing it changes no traffic; a label on the VRF would need a field routes do not have, and an
 //   object of another kind (a pool, a VS) would show up where operators look for real load balancers.
+import { sharedPoolMember } from "../plan/shared";
 import type { CniChoice, DesiredServer } from "../plan/types";
 import { AviError } from "./errors";
 import { MEMBERSHIP_MARKER, type Membership, markerValues, SYNC_MEMBERSHIP, withMembership } from "./markers";
-import { type Json, markersFor, serverToAvi, sortServers } from "./objects";
+import { type Json, markersFor, SHARED_VIP_MARKER, serverToAvi, sortServers } from "./objects";
 import { serverChange, serversOf } from "./pools";
 import type { AviSession } from "./session";
 import { conflictPause } from "./store";
@@ -48,7 +51,21 @@ export interface SyncPool {
   uuid: string;
   name: string;
   namespace: string;
+  /** The Service whose endpoints are the pool's servers (for a shared VIP's pool: the member Service). */
   service: string;
+  /** A shared VIP's pool: the group's key (its ServiceName and SharedVipKey markers). */
+  sharedVip?: string;
+}
+
+/** The pool as the sync sees it, or undefined when it is a shared VIP's pool whose name names no member. */
+function syncPoolOf(p: Json, cluster: string): SyncPool | undefined {
+  const namespace = markerValues(p, "Namespace")[0] as string;
+  const owner = markerValues(p, "ServiceName")[0] as string;
+  const key = markerValues(p, SHARED_VIP_MARKER)[0];
+  const base = { uuid: String(p.uuid), name: String(p.name), namespace };
+  if (key === undefined) return { ...base, service: owner };
+  const member = key === owner ? sharedPoolMember(base.name, cluster, namespace, key) : undefined;
+  return member === undefined ? undefined : { ...base, service: member, sharedVip: key };
 }
 
 /**
@@ -62,12 +79,8 @@ export async function listSyncPools(s: AviSession, cluster: string): Promise<Syn
   });
   return found
     .filter((p) => String(p.name).startsWith(`${cluster}--`) && isSyncPool(p, cluster))
-    .map((p) => ({
-      uuid: String(p.uuid),
-      name: String(p.name),
-      namespace: markerValues(p, "Namespace")[0] as string,
-      service: markerValues(p, "ServiceName")[0] as string,
-    }))
+    .map((p) => syncPoolOf(p, cluster))
+    .filter((p): p is SyncPool => p !== undefined)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -114,9 +127,13 @@ export async function syncPoolMembers(
     const mine =
       isSyncPool(cur, pool.cluster) &&
       markerValues(cur, "Namespace")[0] === pool.namespace &&
-      markerValues(cur, "ServiceName")[0] === pool.service;
+      markerValues(cur, "ServiceName")[0] === (pool.sharedVip ?? pool.service) &&
+      markerValues(cur, SHARED_VIP_MARKER)[0] === pool.sharedVip;
     if (!mine) {
-      const notOurs = `pool ${pool.name} no longer carries the markers clustername=${pool.cluster}, membership=sync of ${pool.namespace}/${pool.service}`;
+      const owner = pool.sharedVip
+        ? `shared VIP ${pool.namespace}/${pool.sharedVip}`
+        : `${pool.namespace}/${pool.service}`;
+      const notOurs = `pool ${pool.name} no longer carries the markers clustername=${pool.cluster}, membership=sync of ${owner}`;
       return { change, written: false, gone: false, notOurs, conflicts };
     }
     const same =

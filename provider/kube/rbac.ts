@@ -16,48 +16,53 @@ export interface SyncPermission {
   /** Plural resource, with "/subresource" for a subresource (e.g. "services/status"). */
   readonly resource: string;
   readonly verbs: readonly RbacVerb[];
-  /** Only the sync's own Lease, by name. Kubernetes cannot restrict `create` (or `list`/`watch`) by name. */
+  /**
+   * Only the sync's own Lease, by name (`resourceNames`). That restricts get/update/delete by the name in the path,
+   * and list/watch by a `metadata.name=<name>` field selector (which the API server reads as the name since
+   * Kubernetes 1.11); `create` cannot be restricted by name.
+   */
   readonly ownLeaseOnly?: boolean;
   /** What the sync does with it (the README's RBAC table). */
   readonly why: string;
 }
 
-const READ: readonly RbacVerb[] = ["get", "list", "watch"];
-
+// Exactly what `avi-k8s sync` requests (tests/provider/sync/rbac.test.ts runs it and checks both ways): informers
+// list and watch; a Service is read by name (the resources' reader); nothing is ever read by name from nodes,
+// slices or the CNI's objects. API discovery (`cni auto`) is open to every authenticated user.
 export const SYNC_PERMISSIONS: readonly SyncPermission[] = [
   {
     scope: "cluster",
     apiGroup: "",
     resource: "nodes",
-    verbs: READ,
+    verbs: ["list", "watch"],
     why: "node addresses (next hops), spec.podCIDRs and the OVN-Kubernetes / Antrea annotations",
   },
   {
     scope: "cluster",
     apiGroup: "",
     resource: "services",
-    verbs: READ,
+    verbs: ["get", "list", "watch"],
     why: "the managed Services: ports and selector",
   },
   {
     scope: "cluster",
     apiGroup: "discovery.k8s.io",
     resource: "endpointslices",
-    verbs: READ,
+    verbs: ["list", "watch"],
     why: "the pods behind each managed Service: IP, port, node, readiness",
   },
   {
     scope: "cluster",
     apiGroup: "crd.projectcalico.org",
     resource: "blockaffinities",
-    verbs: READ,
+    verbs: ["list", "watch"],
     why: "Calico's pod CIDR blocks per node",
   },
   {
     scope: "cluster",
     apiGroup: "cilium.io",
     resource: "ciliumnodes",
-    verbs: READ,
+    verbs: ["list", "watch"],
     why: "Cilium's pod CIDRs per node (cluster-pool IPAM)",
   },
   {
@@ -71,9 +76,9 @@ export const SYNC_PERMISSIONS: readonly SyncPermission[] = [
     scope: "lease-namespace",
     apiGroup: "coordination.k8s.io",
     resource: "leases",
-    verbs: ["get", "update"],
+    verbs: ["get", "list", "watch", "update"],
     ownLeaseOnly: true,
-    why: "read and renew (or take over) the leader Lease, by name",
+    why: "read, watch (followers) and renew or take over the leader Lease",
   },
 ];
 
@@ -113,33 +118,70 @@ export interface ApiRequest {
   resource: string;
   /** Absent for cluster-scoped objects and for requests across all namespaces. */
   namespace?: string;
-  /** The object's name, for get/update/patch/delete of one object. */
+  /**
+   * The object's name: from the path for get/update/patch/delete of one object; for list/watch, the name a
+   * `metadata.name=<name>` field selector requires (the API server authorizes such a request as that name).
+   */
   name?: string;
 }
 
+/** Whether one PolicyRule grants a request, as the RBAC authorizer matches rules (RuleAllows, wildcards included). */
+export function ruleAllows(rule: PolicyRuleData, req: ApiRequest): boolean {
+  const subresource = req.resource.split("/")[1];
+  const any = (list: readonly string[], value: string) => list.includes("*") || list.includes(value);
+  return (
+    any(rule.verbs, req.verb) &&
+    any(rule.apiGroups, req.apiGroup) &&
+    rule.resources.some(
+      (r) => r === "*" || r === req.resource || (subresource !== undefined && r === `*/${subresource}`),
+    ) &&
+    (rule.resourceNames === undefined || rule.resourceNames.length === 0 || rule.resourceNames.includes(req.name ?? ""))
+  );
+}
+
 /**
- * Whether the declared permissions grant a request, by the rules the RBAC authorizer applies: a ClusterRole rule
- * grants it in any namespace; a Role rule only inside the lease namespace; a by-name rule only for that name.
+ * Whether the declared permissions grant a request, judged on the rules the component renders from them
+ * (clusterRules, and leaseNamespaceRules for this Lease) the way the RBAC authorizer does: a ClusterRole's rule
+ * grants in every namespace and on cluster-scoped objects; the Role's only inside the lease namespace; a by-name
+ * rule (`resourceNames`) only for that name, which a list or watch has only through a `metadata.name` field
+ * selector, and a create never has (see requestOf).
  */
 export function permits(
   req: ApiRequest,
   lease: { namespace: string; name: string },
   perms: readonly SyncPermission[] = SYNC_PERMISSIONS,
 ): boolean {
-  return perms.some((p) => {
-    if (p.apiGroup !== req.apiGroup || p.resource !== req.resource || !p.verbs.includes(req.verb)) return false;
-    if (p.scope === "lease-namespace" && req.namespace !== lease.namespace) return false;
-    return !p.ownLeaseOnly || req.name === lease.name;
-  });
+  if (clusterRules(perms).some((r) => ruleAllows(r, req))) return true;
+  return req.namespace === lease.namespace && leaseNamespaceRules(lease.name, perms).some((r) => ruleAllows(r, req));
 }
 
-const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
 const VERB_OF: Record<string, RbacVerb> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+/** Subresources of a namespace itself (/api/v1/namespaces/NAME/status), not a namespaced collection. */
+const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 
 /**
- * The API request an HTTP call is, as the API server's request-info parser reads it; undefined for non-resource
- * paths (discovery, /version, /openapi), which every authenticated user may read. Lets a test check each request
- * a client made (e.g. the Kubernetes emulator's request log) against `permits()`.
+ * The name a field selector requires exactly (`metadata.name=X` or `metadata.name==X`, alone or among other terms
+ * joined by ','), as apimachinery's RequiresExactMatch reads it; undefined otherwise, or when it is no valid path
+ * segment name ('.', '..', or holding '/' or '%'), which the API server ignores too.
+ */
+export function fieldSelectorName(selector: string | null | undefined): string | undefined {
+  for (const term of (selector ?? "").split(",")) {
+    const m = /^metadata\.name(?:==|=)(.*)$/.exec(term);
+    if (!m) continue;
+    const name = m[1] as string;
+    return name === "." || name === ".." || /[/%]/.test(name) ? undefined : name;
+  }
+  return undefined;
+}
+
+/**
+ * The API request an HTTP call is, as the API server's request-info parser (k8s.io/apiserver's
+ * RequestInfoFactory) reads it; undefined for non-resource paths (discovery, /version, /openapi), which every
+ * authenticated user may read. Lets a test check each request a client made (e.g. the Kubernetes emulator's
+ * request log) against `permits()`.
+ * - A GET of a collection is a watch when its first `watch` value is anything but "0" or "false" (any case),
+ *   else a list; either takes its name from a `metadata.name` field selector (Kubernetes 1.11+).
+ * - The deprecated /watch/ path prefix is a watch with no name taken from the selector.
  */
 export function requestOf(method: string, path: string, query = ""): ApiRequest | undefined {
   const parts = path.split("/").filter((p) => p.length > 0);
@@ -152,20 +194,29 @@ export function requestOf(method: string, path: string, query = ""): ApiRequest 
     apiGroup = parts[1] as string;
     rest = parts.slice(3);
   } else return undefined;
-  // The deprecated /api/v1/watch/... form of a watch.
   const legacyWatch = rest[0] === "watch";
   if (legacyWatch) rest = rest.slice(1);
   let namespace: string | undefined;
-  if (rest[0] === "namespaces" && rest.length >= 3) {
+  // As the API server does: /namespaces/NAME alone (or with status/finalize) is the Namespace object NAME, and
+  // its namespace is NAME too.
+  if (rest[0] === "namespaces" && rest.length >= 2) {
     namespace = rest[1];
-    rest = rest.slice(2);
+    if (rest.length >= 3 && !NAMESPACE_SUBRESOURCES.has(rest[2] as string)) rest = rest.slice(2);
   }
-  const [resource, name, subresource] = rest as [string, string | undefined, string | undefined];
-  const watch = legacyWatch || new URLSearchParams(query).getAll("watch").some((v) => TRUE.has(v));
+  const [resource, pathName, subresource] = rest as [string, string | undefined, string | undefined];
+  let name = pathName;
+  const params = new URLSearchParams(query);
   const upper = method.toUpperCase();
   let verb: RbacVerb;
-  if (upper === "GET" || upper === "HEAD") verb = watch ? "watch" : name ? "get" : "list";
-  else if (upper === "DELETE" && !name) verb = "deletecollection";
+  if (legacyWatch) verb = "watch";
+  else if (upper === "GET" || upper === "HEAD") {
+    if (name) verb = "get";
+    else {
+      const watch = params.get("watch");
+      verb = watch !== null && watch !== "0" && watch.toLowerCase() !== "false" ? "watch" : "list";
+      name = fieldSelectorName(params.get("fieldSelector"));
+    }
+  } else if (upper === "DELETE" && !name) verb = "deletecollection";
   else if (VERB_OF[upper]) verb = VERB_OF[upper] as RbacVerb;
   else return undefined;
   const req: ApiRequest = { verb, apiGroup, resource: subresource ? `${resource}/${subresource}` : resource };

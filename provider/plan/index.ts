@@ -50,6 +50,7 @@ export {
   agreedVip,
   planSharedPools,
   type SharedMember,
+  sharedPoolMember,
   sharedPoolName,
   sharedVipFailures,
   sharedVirtualServiceName,

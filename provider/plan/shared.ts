@@ -21,6 +21,26 @@ export function sharedPoolName(
   return `${cluster}--${namespace}-${service}-${key}-${protocol}-${port}`;
 }
 
+/**
+ * The member Service a shared VIP's pool belongs to, read back from its name given the namespace and key its
+ * markers name (sharedPoolName's inverse: the suffix `-<key>-<PROTO>-<port>` is fixed, so the rest is the Service);
+ * undefined when the name is not of that shape. The markers say whose the pool is; the name only which member.
+ */
+export function sharedPoolMember(
+  poolName: string,
+  cluster: string,
+  namespace: string,
+  key: string,
+): string | undefined {
+  const prefix = `${cluster}--${namespace}-`;
+  const tail = /-(TCP|UDP|SCTP)-(\d{1,5})$/.exec(poolName);
+  if (!poolName.startsWith(prefix) || !tail) return undefined;
+  const rest = poolName.slice(prefix.length, tail.index);
+  if (!rest.endsWith(`-${key}`)) return undefined;
+  const service = rest.slice(0, rest.length - key.length - 1);
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) ? service : undefined;
+}
+
 /** A member's pools: the planner's servers under the shared names. */
 export function planSharedPools(cluster: string, key: string, svc: ServicePlacement): DesiredPool[] {
   return planPools(cluster, svc).map((p) => ({

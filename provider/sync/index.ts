@@ -3,9 +3,9 @@
 // cluster's static routes (from the nodes' pod CIDRs), computed and written by the same provider/kube,
 // provider/plan and provider/avi code the resources and `avi-k8s plan` use. It creates and deletes nothing.
 //
-// RBAC: exactly what it uses is SYNC_RBAC below (the in-cluster component's ClusterRole and Role are built from
-// it): list and watch of the collections it watches, get of the Service it reads (the resources' reader), and the
-// Lease in its own namespace. API discovery (`cni auto`) is open to every authenticated user.
+// RBAC: exactly what it uses is SYNC_PERMISSIONS (provider/kube/rbac.ts, re-exported here): the in-cluster
+// component's ClusterRole and Role are built from it, and tests/provider/sync/rbac.test.ts runs the sync and checks
+// that every request it makes is granted and every permission is used.
 import * as os from "node:os";
 import { type AviConnection, createAviSession } from "../avi";
 import { type KubeConnection, openClient } from "../kube";
@@ -26,40 +26,8 @@ export { consoleLog, type Log } from "./log";
 export { LATENCY_BUCKETS, quantile, type SyncMetrics } from "./metrics";
 export { PLANNERS, type ServicePlanner, type SyncMode } from "./modes";
 export { createScheduler, type Scheduler } from "./schedule";
-
-/**
- * What the sync's Node process should run with: a heap of 160 MB. Its live data is small (fingerprints, not
- * objects: tens of MB at 5,000 nodes and 150,000 pods), but without a cap V8 sizes the heap from the machine's memory
- * and collects lazily, so a full resync's short-lived reads can lift the RSS past 250 MB before a collection.
- */
-export const SYNC_NODE_OPTIONS = "--max-old-space-size=160";
-
-export interface RbacRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  /** Only for Calico (`cni calico`, or `auto` finding it) or Cilium cluster-pool IPAM. */
-  onlyFor?: "calico" | "cilium";
-}
-
-/** What `avi-k8s sync` does on the Kubernetes API, as RBAC rules. */
-export const SYNC_RBAC: { cluster: RbacRule[]; leaseNamespace: RbacRule[] } = {
-  cluster: [
-    { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
-    { apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch"] },
-    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
-    {
-      apiGroups: ["crd.projectcalico.org"],
-      resources: ["blockaffinities"],
-      verbs: ["list", "watch"],
-      onlyFor: "calico",
-    },
-    { apiGroups: ["cilium.io"], resources: ["ciliumnodes"], verbs: ["list", "watch"], onlyFor: "cilium" },
-  ],
-  leaseNamespace: [
-    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "list", "watch", "create", "update"] },
-  ],
-};
+export { defaultLeaseName, SYNC_NODE_OPTIONS } from "./runtime";
+export { permits, requestOf, SYNC_PERMISSIONS, type SyncPermission } from "../kube/rbac";
 
 export interface LeaderElectionOptions {
   namespace: string;

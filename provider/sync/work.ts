@@ -14,7 +14,7 @@ import {
   syncPoolMembers,
 } from "../avi";
 import { type KubeClient, KubeReadError, readNodesWith } from "../kube";
-import { type DesiredPool, planRoutes, type RouteChange } from "../plan";
+import { type DesiredPool, planRoutes, type RouteChange, sharedPoolName } from "../plan";
 import type { SyncEffects } from "./effects";
 import type { ServicePlanner } from "./modes";
 
@@ -71,7 +71,11 @@ export async function reconcileService(
   const readMs = Date.now() - readStart;
   const out: PoolOutcome[] = [];
   for (const pool of pools) {
-    const want = planned.find((p) => p.name === pool.name);
+    // A shared VIP's pool holds the same servers under the group's name for the member's port.
+    const key = pool.sharedVip;
+    const nameOf = (p: DesiredPool) =>
+      key ? sharedPoolName(ctx.cluster, namespace, service, key, p.protocol, p.servicePort) : p.name;
+    const want = planned.find((p) => nameOf(p) === pool.name);
     if (!want) {
       const why = `Service ${namespace}/${service} has no port for pool ${pool.name} any more; the pool keeps its servers until its resource is updated.`;
       ctx.warn(why);

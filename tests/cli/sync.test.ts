@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseDuration, parseSyncArgs } from "../../cli/sync";
+import { defaultLeaseName } from "../../sdk/syncCommand";
 import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
 import type { DemoEngine } from "../../examples/demo/engine";
@@ -99,9 +100,50 @@ describe("avi-k8s sync (the command)", function () {
     ]) {
       assert.ok(help.stdout.includes(flag), flag);
     }
-    const bad = await cli(["sync"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--cluster NAME is required/);
+    // A usage error is one sentence and the pointer to --help, as for plan: never the whole help again.
+    for (const [args, said] of [
+      [["sync"], /--cluster NAME is required/],
+      [["sync", "--cluster"], /--cluster needs a value \(for example --cluster prod-east\)/],
+      [["sync", "--cluster", "c1", "--avi-password", "hunter2secret"], /the password goes in .*AVI_PASSWORD/],
+      [["sync", "--cluster", "c1", "--leese-name", "x"], /unknown option --leese-name \(did you mean --lease-name\?\)/],
+    ] as const) {
+      const bad = await cli([...args]);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.match(bad.stderr, said);
+      assert.match(bad.stderr.trim(), /^avi-k8s sync: [^\n]*; see avi-k8s sync --help\.$/);
+      assert.doesNotMatch(bad.stderr, /usage:|hunter2secret/);
+    }
+  });
+
+  it("defaults the Lease name to a valid object name for every cluster name, distinct per cluster", () => {
+    const env = { AVI_CONTROLLER: "https://ctrl.example", AVI_USERNAME: "admin", AVI_PASSWORD: "pw" };
+    const leaseOf = (cluster: string) => {
+      const p = parseSyncArgs(["--cluster", cluster, "--kubeconfig", "/k"], env);
+      assert.equal(p.kind, "args", cluster);
+      return p.kind === "args" && p.options.leaderElection ? p.options.leaderElection.name : "";
+    };
+    const clusters = [
+      "demo",
+      "prod-east",
+      "Prod",
+      "prod",
+      "prod_",
+      "prod-",
+      "PROD_EU_1",
+      "a_b",
+      "a-b",
+      "X".repeat(115),
+    ];
+    const names = clusters.map(leaseOf);
+    assert.equal(names[0], "avi-k8s-sync-demo", "a name that is already valid stays as it is");
+    assert.equal(names[1], "avi-k8s-sync-prod-east");
+    for (const [i, n] of names.entries()) {
+      assert.match(n, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, `${clusters[i]}: ${n}`);
+      assert.ok(n.length <= 253, n);
+    }
+    assert.equal(new Set(names).size, names.length, names.join(" "));
+    // The component defaults to the same function (tests/sdk/syncDeployment.test.ts renders it).
+    assert.equal(leaseOf("PROD_EU_1"), defaultLeaseName("PROD_EU_1"));
   });
 
   describe('on the emulators, with the seed program in membership "sync"', () => {

@@ -1,7 +1,8 @@
 // The Dockerfile that builds AviK8sSync's image. No Docker daemon runs here, so the build is checked in parts: the
-// pack stage copies every source `npm pack` needs (and .dockerignore keeps none of them out), and the install
-// stage's command, run here on the packed tarball, gives an `avi-k8s` on the PATH the ENTRYPOINT uses, with no
-// Pulumi in the image.
+// pack stage copies every source `npm pack` needs (and .dockerignore keeps none of them out), the install stage's
+// command, run here on the packed tarball, gives an `avi-k8s` on the PATH the ENTRYPOINT uses, with no Pulumi in
+// the image, and the ENTRYPOINT itself, given `--help` as a pod's args would be, exits 0 with the sync's usage, both
+// from that installed tree and from this checkout's build (node dist/cli/index.js sync --help).
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -42,6 +43,26 @@ function stages(text: string): Stage[] {
 
 const step = (s: Stage, op: string) => s.steps.filter((x) => x.op === op);
 
+/** The final stage's ENTRYPOINT (exec form) and ENV, as the container starts: argv and environment. */
+function entrypoint(final: Stage): { argv: string[]; env: Record<string, string> } {
+  const argv = JSON.parse(step(final, "ENTRYPOINT")[0]?.args ?? "null") as string[];
+  const env: Record<string, string> = {};
+  for (const e of step(final, "ENV")) {
+    for (const m of e.args.matchAll(/(\w+)=(\S+)/g)) env[m[1] as string] = m[2] as string;
+  }
+  return { argv, env };
+}
+
+/** Runs a command and resolves with its exit code and output, whatever the code. */
+function exec(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
+  return run(file, args, { cwd: "/", env }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code?: number; stdout?: string }) => ({ code: Number(e.code ?? 1), stdout: e.stdout ?? "" }),
+  );
+}
+
+const SYNC_USAGE = /^usage: avi-k8s sync --cluster NAME/;
+
 /** Whether a .dockerignore pattern (no negations here) matches a context path or one of its parents. */
 function ignored(patterns: string[], file: string): boolean {
   const parts = file.split("/");
@@ -59,6 +80,7 @@ describe("the Dockerfile of the sync's image", function () {
     assert.ok(s, `stage ${n}`);
     return s;
   };
+  const workdirOf = () => step(byName("install"), "WORKDIR")[0]?.args as string;
   const dockerignore = fs
     .readFileSync(path.join(ROOT, ".dockerignore"), "utf8")
     .split("\n")
@@ -114,6 +136,21 @@ describe("the Dockerfile of the sync's image", function () {
     assert.equal(step(final, "EXPOSE")[0]?.args, String(LISTEN_PORT));
   });
 
+  it("its ENTRYPOINT with --help, run as node runs this checkout's build, exits 0 and prints the sync's usage", async () => {
+    const { argv, env } = entrypoint(all[all.length - 1] as Stage);
+    assert.equal(argv[0], "avi-k8s", "the package's bin");
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const bin = path.join(ROOT, manifest.bin[argv[0] as string]);
+    // The image's environment, not this machine's: no KUBECONFIG, no AVI_*, NODE_ENV=production.
+    const r = await exec(process.execPath, [bin, ...argv.slice(1), "--help"], {
+      NODE_ENV: env.NODE_ENV ?? "",
+      PATH: process.env.PATH ?? "",
+    });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, SYNC_USAGE);
+    assert.match(r.stdout, /--in-cluster/);
+  });
+
   it("the install stage's RUN, run here on the packed tarball, gives a working avi-k8s on that PATH", async () => {
     const tarball = await packedTarball();
     const root = tempDir("avi-k8s-image-");
@@ -135,6 +172,18 @@ describe("the Dockerfile of the sync's image", function () {
     // plan loads the Kubernetes reader, the planner and the Avi client: all of it runs without Pulumi installed.
     const plan = await run("avi-k8s", ["plan", "--help"], { cwd: "/", env });
     assert.match(plan.stdout, /--in-cluster/);
+    // The container's own command: the ENTRYPOINT on the image's PATH, a pod's args after it.
+    const image = entrypoint(all[all.length - 1] as Stage);
+    const imageEnv = {
+      ...image.env,
+      PATH: (image.env.PATH ?? "")
+        .replace(`${workdirOf()}/node_modules/.bin`, bin)
+        .replace("$PATH", process.env.PATH ?? ""),
+    };
+    const [cmd, ...args] = image.argv as [string, ...string[]];
+    const sync = await exec(cmd, [...args, "--help"], imageEnv);
+    assert.equal(sync.code, 0, sync.stdout);
+    assert.match(sync.stdout, SYNC_USAGE);
     const kb = Number(
       (await run("du", ["-sk", "--apparent-size", path.join(dir, "node_modules")])).stdout.split(/\s/)[0],
     );

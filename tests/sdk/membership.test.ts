@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
-import { syncPoolMembers } from "../../provider/avi";
+import { listSyncPools, syncPoolMembers } from "../../provider/avi";
 import { routesProvider, virtualServiceProvider } from "../../sdk";
 import { controllerRoutes, controllerServers, type Lab, ROUTES_TYPE, startLab, VS_TYPE } from "./support";
 
@@ -192,6 +192,55 @@ describe('sdk: membership "sync" through the dynamic-provider host', function ()
     assert.equal(records(lab).length, 0);
     assert.equal(ours().length, 0);
     lab.kube.removeNode("node3");
+  });
+
+  it("shared VIP: its pools are the sync's, marked for the group, found under their member Service", async () => {
+    const r = { type: "pulumi-nodejs:dynamic/avi-k8s:ClusterIpSharedVip", name: "front" };
+    const SHARED = "m1--default-web-front-TCP-80";
+    const news = {
+      __provider: vsCode,
+      cluster: "m1",
+      namespace: "default",
+      service: "front",
+      members: [{ service: "web" }],
+      vip: { address: "10.10.10.60" },
+      membership: "sync",
+    };
+    const checked = await host.check({ ...r, news });
+    assert.deepEqual(checked.failures, []);
+    assert.deepEqual(checked.inputs.pools, { [SHARED]: { protocol: "TCP", servicePort: 80 } }, "no servers: no churn");
+    const created = await host.create({ ...r, properties: checked.inputs });
+    const shared = () => lab.avi.objects("pool").find((p) => p.name === SHARED) as Json;
+    assert.equal(controllerServers(lab, SHARED).length, 4, "the first up writes the servers it resolved");
+    for (const m of ["membership=sync", "SharedVipKey=front", "ServiceName=front", "Namespace=default"]) {
+      assert.ok(markers(shared()).includes(m), `${m} in ${markers(shared()).join()}`);
+    }
+    const found = (await listSyncPools(lab.session(), "m1")).find((p) => p.name === SHARED);
+    assert.deepEqual(found && { ...found, uuid: "" }, {
+      uuid: "",
+      name: SHARED,
+      namespace: "default",
+      service: "web",
+      sharedVip: "front",
+    });
+
+    // The sync takes a server out; preview shows nothing, and a changed setting keeps the sync's servers.
+    const p = shared();
+    const first = ((p.servers ?? []) as Json[])[0]?.ip as { addr: string };
+    const keep = ((p.servers ?? []) as Json[])
+      .filter((x) => (x.ip as { addr: string }).addr !== first.addr)
+      .map((x) => ({ ip: (x.ip as { addr: string }).addr, port: Number(x.port), enabled: x.enabled !== false }));
+    const w = await syncPoolMembers(lab.session(), { ...(found as NonNullable<typeof found>), cluster: "m1" }, keep);
+    assert.equal(w.written, true);
+    const again = await host.check({ ...r, olds: checked.inputs, news });
+    const same = await host.diff({ ...r, id: created.id, olds: created.properties, news: again.inputs });
+    assert.equal(same.changes, "none");
+    const changed = await host.check({ ...r, olds: again.inputs, news: { ...news, healthMonitor: "System-Ping" } });
+    const updated = await host.update({ ...r, id: created.id, olds: created.properties, news: changed.inputs });
+    assert.equal(controllerServers(lab, SHARED).length, 3, "the update kept the sync's servers");
+    assert.ok(markers(shared()).includes("membership=sync"));
+    await host.delete({ ...r, id: created.id, properties: updated.properties });
+    assert.equal(shared(), undefined);
   });
 
   it('refuses a membership that is neither "pulumi" nor "sync", naming the field', async () => {

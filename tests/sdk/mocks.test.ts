@@ -97,6 +97,20 @@ describe("sdk resources under mocks", function () {
     ]);
   });
 
+  it('ClusterIpIntegration gives its membership to its shared VIPs too (membership "sync")', async () => {
+    const run = await runProgram(() => {
+      new ClusterIpIntegration("lb", {
+        cluster: "c1",
+        membership: "sync",
+        services: [{ service: { name: "web" }, vip: { address: "10.10.10.50" } }],
+        sharedVips: [{ key: "dns", vip: { address: "10.10.10.53" }, services: [{ service: "dns-tcp" }] }],
+      });
+    });
+    for (const name of ["lb-routes", "lb-web", "lb-shared-dns"]) {
+      assert.equal(stripSecrets<Record<string, unknown>>(run.resource(name).inputs).membership, "sync", name);
+    }
+  });
+
   it("a password given as an arg is a secret input, and the stored provider holds no secret", async () => {
     const run = await runProgram(() => {
       new ClusterIpRoutes("r", {

@@ -7,8 +7,29 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretEnvelope, stripSecrets } from "../../emulator/engine";
-import { AviK8sSync, type AviK8sSyncArgs, clusterRules, SYNC_PERMISSIONS } from "../../sdk/syncDeployment";
-import { BASE, containerOf, IMAGE, type Obj, PASSWORD, PEM, parseSyncArgs, podOf, render, T } from "./syncSupport";
+import { parseSyncArgs } from "../../cli/sync";
+import { SYNC_NODE_OPTIONS } from "../../provider/sync";
+import {
+  AviK8sSync,
+  type AviK8sSyncArgs,
+  clusterRules,
+  defaultLeaseName,
+  SYNC_PERMISSIONS,
+} from "../../sdk/syncDeployment";
+import {
+  BASE,
+  configMapFiles,
+  containerOf,
+  IMAGE,
+  type Obj,
+  PASSWORD,
+  PEM,
+  POD_NAME,
+  parseRendered,
+  podOf,
+  render,
+  T,
+} from "./syncSupport";
 
 describe("AviK8sSync under mocks", function () {
   this.timeout(60_000);
@@ -50,7 +71,7 @@ describe("AviK8sSync under mocks", function () {
       {
         apiGroups: ["coordination.k8s.io"],
         resources: ["leases"],
-        verbs: ["get", "update"],
+        verbs: ["get", "list", "watch", "update"],
         resourceNames: ["sync-leader"],
       },
     ]);
@@ -96,9 +117,9 @@ describe("AviK8sSync under mocks", function () {
     });
     const deployment = one(T.deployment);
     assert.equal(podOf(deployment).serviceAccountName, account.metadata.name);
-    const flags = parseSyncArgs(containerOf(deployment).args);
+    const le = parseRendered(deployment, one(T.secret)).leaderElection;
     assert.deepEqual(
-      [flags["lease-namespace"], flags["lease-name"]],
+      le && [le.namespace, le.name],
       ["lb-sync", "sync-leader"],
       "the Role covers the Lease the sync uses",
     );
@@ -134,37 +155,54 @@ describe("AviK8sSync under mocks", function () {
     assert.ok(env.includes("AVI_AUTH_TOKEN") && !env.includes("AVI_PASSWORD"));
   });
 
-  it("runs `avi-k8s sync` with the command line's flags; the identity comes from the pod name", async () => {
+  it("runs `avi-k8s sync` as its own parser reads the args and the pod's environment; the identity is the pod's name", async () => {
     const { one } = await render({
       avi: { ...BASE.avi, tenant: "team-a", apiVersion: "22.1.3", insecure: true },
       resync: "5m",
     });
-    const container = containerOf(one(T.deployment));
-    const flags = parseSyncArgs(container.args);
-    assert.deepEqual(flags, {
-      cluster: "demo",
-      "in-cluster": true,
-      listen: "0.0.0.0:8080",
-      resync: "5m",
-      "lease-namespace": "avi-k8s",
-      "lease-name": "avi-k8s-sync-demo",
-      "avi-controller": "https://avi.example.com",
-      "avi-tenant": "team-a",
-      "avi-version": "22.1.3",
-      "avi-insecure": true,
+    const o = parseRendered(one(T.deployment), one(T.secret));
+    assert.equal(o.cluster, "demo");
+    assert.deepEqual(o.kube, { inCluster: true });
+    assert.equal(o.listen, "0.0.0.0:8080");
+    assert.equal(o.resyncMs, 300_000);
+    assert.deepEqual(
+      o.leaderElection && [o.leaderElection.namespace, o.leaderElection.name, o.leaderElection.identity],
+      ["avi-k8s", "avi-k8s-sync-demo", POD_NAME],
+    );
+    assert.deepEqual(o.avi, {
+      controller: "https://avi.example.com",
+      username: "k8s-sync",
+      password: PASSWORD,
+      tenant: "team-a",
+      apiVersion: "22.1.3",
+      insecure: true,
     });
-    const pod = container.env.find((e: Obj) => e.name === "POD_NAME");
-    assert.deepEqual(pod.valueFrom, { fieldRef: { fieldPath: "metadata.name" } });
-    const defaults = parseSyncArgs(containerOf((await render()).one(T.deployment)).args);
-    assert.equal(defaults.resync, "10m");
-    assert.equal(defaults["avi-insecure"], undefined);
+    const plain = await render();
+    const defaults = parseRendered(plain.one(T.deployment), plain.one(T.secret));
+    assert.equal(defaults.resyncMs, 600_000);
+    assert.equal(defaults.avi.tenant, "admin");
+    assert.equal(defaults.avi.insecure, undefined);
+  });
+
+  it("runs Node with the heap the sync's memory target is measured with (SYNC_NODE_OPTIONS)", async () => {
+    const env = containerOf((await render()).one(T.deployment)).env as Obj[];
+    assert.deepEqual(
+      env.filter((e) => e.name === "NODE_OPTIONS"),
+      [{ name: "NODE_OPTIONS", value: SYNC_NODE_OPTIONS }],
+    );
+    assert.match(SYNC_NODE_OPTIONS, /^--max-old-space-size=160$/);
   });
 
   it("probes /healthz (liveness) and /readyz (readiness) on the port the sync listens on", async () => {
     const container = containerOf((await render()).one(T.deployment));
     const port = (p: string | number) =>
       typeof p === "number" ? p : container.ports.find((x: Obj) => x.name === p)?.containerPort;
-    const listen = Number(String(parseSyncArgs(container.args).listen).split(":").pop());
+    const { one } = await render();
+    const listen = Number(
+      String(parseRendered(one(T.deployment), one(T.secret)).listen)
+        .split(":")
+        .pop(),
+    );
     assert.equal(container.livenessProbe.httpGet.path, "/healthz");
     assert.equal(container.readinessProbe.httpGet.path, "/readyz");
     assert.equal(port(container.livenessProbe.httpGet.port), listen);
@@ -202,15 +240,17 @@ describe("AviK8sSync under mocks", function () {
       assert.equal(volume.configMap.name, ca.metadata.name);
       const mount = c.volumeMounts.find((m: Obj) => m.name === volume.name);
       assert.equal(mount.readOnly, true);
-      const item = volume.configMap.items[0];
-      assert.equal(parseSyncArgs(c.args)["avi-ca-bundle"], `${mount.mountPath}/${item.path}`);
+      // The sync reads the CA from where the ConfigMap's key lands in the pod.
+      assert.equal(parseRendered(deployment, one(T.secret), configMapFiles(deployment, ca)).avi.caCert, PEM);
     }
     const { all, one } = await render({ caBundleRef: { secret: "corp-ca", key: "bundle.pem" } });
     assert.equal(all(T.configMap).length, 0);
     const deployment = one(T.deployment);
     const volume = podOf(deployment).volumes.find((v: Obj) => v.secret);
     assert.deepEqual(volume.secret, { secretName: "corp-ca", items: [{ key: "bundle.pem", path: "ca.crt" }] });
-    assert.match(String(parseSyncArgs(containerOf(deployment).args)["avi-ca-bundle"]), /\/ca\.crt$/);
+    const mount = containerOf(deployment).volumeMounts.find((m: Obj) => m.name === volume.name);
+    const files = { [`${mount.mountPath}/ca.crt`]: PEM };
+    assert.equal(parseRendered(deployment, one(T.secret), files).avi.caCert, PEM);
   });
 
   it("deploys into an existing namespace when asked, and one replica gets no PodDisruptionBudget", async () => {
@@ -269,9 +309,16 @@ describe("AviK8sSync under mocks", function () {
     assert.equal(registered, 0);
   });
 
-  it("derives a valid Lease name from a cluster name with capitals and '_'", async () => {
-    const flags = parseSyncArgs(containerOf((await render({ cluster: "Prod_EU1" })).one(T.deployment)).args);
-    assert.equal(flags["lease-name"], "avi-k8s-sync-prod-eu1");
-    assert.equal(flags.cluster, "Prod_EU1");
+  it("derives a valid Lease name from a cluster name with capitals and '_', the same one `avi-k8s sync` defaults to", async () => {
+    const { one } = await render({ cluster: "Prod_EU1" });
+    const o = parseRendered(one(T.deployment), one(T.secret));
+    assert.equal(o.cluster, "Prod_EU1");
+    const name = o.leaderElection ? o.leaderElection.name : undefined;
+    assert.equal(name, defaultLeaseName("Prod_EU1"));
+    assert.match(String(name), /^avi-k8s-sync-prod-eu1-[0-9a-f]{6}$/);
+    // The command run by hand, without --lease-name, joins the same Lease.
+    const env = { AVI_CONTROLLER: "https://avi.example.com", AVI_USERNAME: "u", AVI_PASSWORD: "p" };
+    const byHand = parseSyncArgs(["--cluster", "Prod_EU1", "--in-cluster"], env);
+    assert.equal(byHand.kind === "args" && byHand.options.leaderElection && byHand.options.leaderElection.name, name);
   });
 });

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
 import { SYNC_PERMISSIONS } from "../../sdk/syncDeployment";
 import { KUBECTLS, kubectlRunner } from "../emulator/kube/kubectl-support";
-import { containerOf, type Obj, parseSyncArgs, render, T } from "./syncSupport";
+import { type Obj, parseRendered, render, T } from "./syncSupport";
 
 interface ApiResource {
   name: string;
@@ -72,16 +72,17 @@ describe("AviK8sSync's manifests against the Kubernetes emulator (kubectl)", fun
     const got = JSON.parse((await kubectl(["get", "namespace", "lb-sync", "-o", "json"])).stdout);
     assert.equal(got.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
 
-    const flags = parseSyncArgs(containerOf(one(T.deployment)).args);
+    const le = parseRendered(one(T.deployment), one(T.secret)).leaderElection;
+    assert.ok(le);
     const lease = {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
-      metadata: { name: flags["lease-name"], namespace: flags["lease-namespace"] },
+      metadata: { name: le.name, namespace: le.namespace },
       spec: { holderIdentity: "avi-k8s-sync-5d9c7b-x2x7q", leaseDurationSeconds: 15 },
     };
     fs.writeFileSync(path.join(dir, "lease.json"), JSON.stringify(lease));
     await kubectl(["create", "-f", path.join(dir, "lease.json")]);
-    const held = await kubectl(["get", "lease", "-n", "lb-sync", "avi-k8s-sync-prod-eu1", "-o", "json"]);
+    const held = await kubectl(["get", "lease", "-n", "lb-sync", le.name, "-o", "json"]);
     assert.equal(JSON.parse(held.stdout).spec.holderIdentity, "avi-k8s-sync-5d9c7b-x2x7q");
   });
 });

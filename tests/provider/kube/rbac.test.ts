@@ -4,7 +4,14 @@
 import * as assert from "node:assert/strict";
 import { FIXTURES, fixturePath, type KubeEmulator, startKubeEmulator } from "../../../emulator/kube";
 import { readPlacement } from "../../../provider/kube";
-import { clusterRules, leaseNamespaceRules, permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
+import {
+  clusterRules,
+  leaseNamespaceRules,
+  permits,
+  requestOf,
+  ruleAllows,
+  SYNC_PERMISSIONS,
+} from "../../../provider/kube/rbac";
 
 const LEASE = { namespace: "avi-k8s", name: "avi-k8s-sync-demo" };
 
@@ -28,15 +35,15 @@ describe("the sync's declared Kubernetes permissions", () => {
     }
   });
 
-  it("become ClusterRole rules and Role rules, the Lease's get/update restricted to its name", () => {
+  it("become ClusterRole rules and Role rules, the Lease's get/list/watch/update restricted to its name", () => {
     assert.deepEqual(
       clusterRules().map((r) => `${r.apiGroups[0]}/${r.resources[0]}: ${r.verbs.join(",")}`),
       [
-        "/nodes: get,list,watch",
+        "/nodes: list,watch",
         "/services: get,list,watch",
-        "discovery.k8s.io/endpointslices: get,list,watch",
-        "crd.projectcalico.org/blockaffinities: get,list,watch",
-        "cilium.io/ciliumnodes: get,list,watch",
+        "discovery.k8s.io/endpointslices: list,watch",
+        "crd.projectcalico.org/blockaffinities: list,watch",
+        "cilium.io/ciliumnodes: list,watch",
       ],
     );
     assert.ok(clusterRules().every((r) => r.resourceNames === undefined));
@@ -45,7 +52,7 @@ describe("the sync's declared Kubernetes permissions", () => {
       {
         apiGroups: ["coordination.k8s.io"],
         resources: ["leases"],
-        verbs: ["get", "update"],
+        verbs: ["get", "list", "watch", "update"],
         resourceNames: ["my-lease"],
       },
     ]);
@@ -66,9 +73,27 @@ describe("the sync's declared Kubernetes permissions", () => {
     assert.equal(ok({ verb: "update", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), true);
     assert.equal(ok({ verb: "update", ...lease, namespace: "avi-k8s", name: "someone-elses" }), false);
     assert.equal(ok({ verb: "get", ...lease, namespace: "other", name: "avi-k8s-sync-demo" }), false);
-    // get by name is granted; reading it through a list (even with a name field selector) is not.
+    // A list or watch is granted by name only with the name (from a metadata.name field selector, see requestOf).
     assert.equal(ok({ verb: "list", ...lease, namespace: "avi-k8s" }), false);
+    assert.equal(ok({ verb: "watch", ...lease, namespace: "avi-k8s" }), false);
+    assert.equal(ok({ verb: "watch", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), true);
+    assert.equal(ok({ verb: "list", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), true);
+    assert.equal(ok({ verb: "watch", ...lease, namespace: "avi-k8s", name: "someone-elses" }), false);
+    // Nothing reads a node, a slice or a CNI object by name.
+    assert.equal(ok({ verb: "get", apiGroup: "", resource: "nodes", name: "node1" }), false);
     assert.equal(ok({ verb: "delete", ...lease, namespace: "avi-k8s", name: "avi-k8s-sync-demo" }), false);
+  });
+
+  it("ruleAllows() matches a rule as the authorizer does: wildcards, '*/subresource', resourceNames", () => {
+    const req = { verb: "get" as const, apiGroup: "", resource: "services/status", namespace: "a", name: "b" };
+    assert.equal(ruleAllows({ apiGroups: [""], resources: ["services"], verbs: ["get"] }, req), false);
+    assert.equal(ruleAllows({ apiGroups: [""], resources: ["*/status"], verbs: ["get"] }, req), true);
+    assert.equal(ruleAllows({ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, req), true);
+    assert.equal(ruleAllows({ apiGroups: ["apps"], resources: ["*"], verbs: ["*"] }, req), false);
+    const named = { apiGroups: [""], resources: ["services/status"], verbs: ["get"] };
+    assert.equal(ruleAllows({ ...named, resourceNames: ["b"] }, req), true);
+    assert.equal(ruleAllows({ ...named, resourceNames: ["c"] }, req), false);
+    assert.equal(ruleAllows({ ...named, resourceNames: [] }, req), true, "an empty list restricts nothing");
   });
 
   it("requestOf() reads HTTP calls as the API server does", () => {
@@ -107,11 +132,62 @@ describe("the sync's declared Kubernetes permissions", () => {
     });
     assert.equal(requestOf("POST", "/apis/coordination.k8s.io/v1/namespaces/avi-k8s/leases")?.verb, "create");
     assert.equal(requestOf("DELETE", "/api/v1/namespaces/a/pods")?.verb, "deletecollection");
+    // A Namespace object is in its own namespace, as the API server reads it.
     assert.deepEqual(requestOf("GET", "/api/v1/namespaces/kube-system"), {
       verb: "get",
       apiGroup: "",
       resource: "namespaces",
+      namespace: "kube-system",
       name: "kube-system",
+    });
+    assert.deepEqual(requestOf("PUT", "/api/v1/namespaces/x/finalize"), {
+      verb: "update",
+      apiGroup: "",
+      resource: "namespaces/finalize",
+      namespace: "x",
+      name: "x",
+    });
+    assert.deepEqual(requestOf("GET", "/api/v1/namespaces"), { verb: "list", apiGroup: "", resource: "namespaces" });
+    // watch: the first value, anything but 0 or false (any case) is a watch.
+    for (const [q, verb] of [
+      ["?watch=True", "watch"],
+      ["?watch=t", "watch"],
+      ["?watch=", "watch"],
+      ["?watch=FALSE", "list"],
+      ["?watch=0&watch=1", "list"],
+    ]) {
+      assert.equal(requestOf("GET", "/api/v1/pods", q)?.verb, verb, q);
+    }
+    // list/watch with a metadata.name field selector: authorized as that name (Kubernetes 1.11+).
+    const leases = "/apis/coordination.k8s.io/v1/namespaces/avi-k8s/leases";
+    assert.deepEqual(requestOf("GET", leases, `?fieldSelector=${encodeURIComponent("metadata.name=l")}&watch=1`), {
+      verb: "watch",
+      apiGroup: "coordination.k8s.io",
+      resource: "leases",
+      namespace: "avi-k8s",
+      name: "l",
+    });
+    for (const [selector, name] of [
+      ["metadata.name==l", "l"],
+      ["metadata.namespace=avi-k8s,metadata.name=l", "l"],
+      ["metadata.name!=l", undefined],
+      ["metadata.name=a/b", undefined],
+      ["metadata.name=..", undefined],
+      ["spec.holderIdentity=l", undefined],
+    ]) {
+      assert.equal(requestOf("GET", leases, `?fieldSelector=${encodeURIComponent(selector as string)}`)?.name, name);
+    }
+    // The deprecated /watch/ prefix takes no name from the selector.
+    const legacy = requestOf(
+      "GET",
+      "/apis/coordination.k8s.io/v1/watch/namespaces/avi-k8s/leases",
+      "?fieldSelector=metadata.name%3Dl",
+    );
+    assert.deepEqual(legacy, {
+      verb: "watch",
+      apiGroup: "coordination.k8s.io",
+      resource: "leases",
+      namespace: "avi-k8s",
     });
     for (const p of ["/api", "/api/v1", "/apis", "/apis/cilium.io/v2", "/version", "/openapi/v3"]) {
       assert.equal(requestOf("GET", p), undefined, `${p} is not a resource request`);

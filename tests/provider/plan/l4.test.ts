@@ -6,6 +6,8 @@ import {
   planPools,
   planSharedPools,
   resolveL4,
+  sharedPoolMember,
+  sharedPoolName,
   sharedVipFailures,
   validateL4Args,
 } from "../../../provider/plan";
@@ -317,6 +319,29 @@ describe("shared VIP", () => {
     assert.match(clash[0]!.reason, /dns-tcp2 and Service default\/dns-tcp both expose 53\/TCP/);
     const other = sharedVipFailures("dns", [member(dns("a", "TCP", { sharedVipKey: "other" }), 0)]);
     assert.match(other[0]!.reason, /enable-shared-vip: other, not dns; the settings disagree/);
+  });
+
+  it("reads a shared pool's member Service back from its name, given the namespace and key its markers name", () => {
+    for (const [ns, svc, key] of [
+      ["default", "dns-tcp", "dns"],
+      ["kube-system", "a-dns-b", "dns"],
+      ["team-a", "web", "web"],
+      ["x", "dns-dns", "dns"],
+    ] as const) {
+      for (const [proto, port] of [
+        ["TCP", 53],
+        ["UDP", 65535],
+        ["SCTP", 1],
+      ] as const) {
+        const name = sharedPoolName("c1", ns, svc, key, proto, port);
+        assert.equal(sharedPoolMember(name, "c1", ns, key), svc, name);
+      }
+    }
+    assert.equal(sharedPoolMember("c1--default-web-TCP-80", "c1", "default", "dns"), undefined, "not a shared pool");
+    assert.equal(sharedPoolMember("c2--default-web-dns-TCP-80", "c1", "default", "dns"), undefined, "another cluster");
+    assert.equal(sharedPoolMember("c1--default-web-dns-TCP-80", "c1", "other", "dns"), undefined, "another namespace");
+    assert.equal(sharedPoolMember("c1--default--dns-TCP-80", "c1", "default", "dns"), undefined, "no Service name");
+    assert.equal(sharedPoolMember("c1--default-web-dns-HTTP-80", "c1", "default", "dns"), undefined);
   });
 
   it("takes the VIP the members agree on and refuses members that disagree, and their source ranges", () => {
