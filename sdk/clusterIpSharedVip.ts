@@ -51,6 +51,12 @@ export interface ClusterIpSharedVipArgs {
   /** Default: the Services' loadBalancerSourceRanges, which must agree (one policy guards the one VIP). */
   sourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
   fullClientLogs?: pulumi.Input<boolean>;
+  /**
+   * The loadBalancerClass this package answers to; default avi-k8s.io/lb. A Service whose spec.loadBalancerClass
+   * names another class (AKO's ako.vmware.com/avi-lb, MetalLB's, ...) belongs to that load balancer and is refused
+   * by check, naming the class; a Service without a class, or with this one, is served.
+   */
+  loadBalancerClass?: pulumi.Input<string>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -108,6 +114,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         pool: args.pool,
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
+        loadBalancerClass: args.loadBalancerClass,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,

@@ -86,3 +86,4 @@ export {
   previewVirtualService,
   readVirtualService,
 } from "./virtualservice";
+export { readPoolVips, readVsVipAddresses, vipAddressesOf } from "./vips";

@@ -8,7 +8,7 @@ import type { DesiredServer, Family, LoadBalancerIngress, ReadinessGateState } f
  * The loadBalancerClass this package answers to unless told otherwise. A prefixed name in the project's own domain:
  * unprefixed classes are reserved for cluster users, and AKO's class (ako.vmware.com/avi-lb) belongs to AKO.
  */
-export const DEFAULT_LOAD_BALANCER_CLASS = "avi-k8s.io/pulumi";
+export const DEFAULT_LOAD_BALANCER_CLASS = "avi-k8s.io/lb";
 /** AKO's class (AKO 1.12.1+): never ours, so the two never both claim a Service. */
 export const AKO_LOAD_BALANCER_CLASS = "ako.vmware.com/avi-lb";
 /** The pod condition (spec.readinessGates[].conditionType) the sync sets once the pod's server takes traffic. */
