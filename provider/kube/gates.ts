@@ -52,11 +52,19 @@ export async function attachGates(client: KubeClient, svc: ServicePlacement): Pr
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [key, ref] = next;
-      const perm: Permission = { verb: "get", resource: "pods", group: "", namespace: ref.namespace, name: ref.name };
+      // The status subresource returns the whole pod: the sync's one grant on pods/status (get, patch) covers
+      // reading the gate and setting it, with no read of pods themselves.
+      const perm: Permission = {
+        verb: "get",
+        resource: "pods/status",
+        group: "",
+        namespace: ref.namespace,
+        name: ref.name,
+      };
       let pod: RawPod | undefined;
       try {
         pod = (await client.get(
-          `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.name)}`,
+          `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.name)}/status`,
           perm,
           true,
         )) as RawPod | undefined;
@@ -64,7 +72,7 @@ export async function attachGates(client: KubeClient, svc: ServicePlacement): Pr
         if (err instanceof KubeReadError && err.reason === "forbidden") {
           if (notes.length === 0) {
             notes.push(
-              `Could not read pod ${key} to see whether it lists the readiness gate ${POOL_MEMBER_GATE} (403: grant get on pods); its server follows the EndpointSlice's readiness.`,
+              `Could not read pod ${key} to see whether it lists the readiness gate ${POOL_MEMBER_GATE} (403: grant get on pods/status); its server follows the EndpointSlice's readiness.`,
             );
           }
           continue;
