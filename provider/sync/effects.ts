@@ -28,7 +28,7 @@ export interface PoolReconciled {
 
 export interface SyncEffects {
   /** May ask for the Service to be looked at again (a gated pod whose containers are not ready yet). */
-  afterPool?(p: PoolReconciled): Promise<void | { recheckAfterMs?: number }>;
+  afterPool?(p: PoolReconciled): Promise<{ recheckAfterMs?: number } | undefined>;
   /** A Service's run failed (the controller unreachable, a failed read): for an Event on the Service. */
   onServiceError?(namespace: string, service: string, err: unknown): void;
 }
