@@ -7,7 +7,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseSyncArgs } from "../../../cli/sync";
+import { openClient } from "../../../provider/kube";
 import { permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
+import { createKubeSideEffects } from "../../../provider/sync";
+import { syncCommandLine } from "../../../sdk/syncCommand";
 import { POOL_MEMBER_GATE } from "../../../provider/plan";
 import { KUBECTLS, kubectlRunner } from "../../emulator/kube/kubectl-support";
 import { POOL, poolServers, type RunningSync, runSync, type SyncLab, startSyncLab, within } from "./support";
@@ -177,5 +181,54 @@ describe("provider/sync: readiness gate, status write-back and Events (emulators
         assert.ok(used, `${verb} ${p.apiGroup}/${p.resource} is declared and used`);
       }
     }
+  });
+  it("records ControllerUnreachable on the Service when the controller does not answer, nothing for a refusal", async () => {
+    const client = await openClient({ kubeconfigContent: lab.kube.kubeconfigContent });
+    try {
+      const effects = createKubeSideEffects({
+        kube: client,
+        avi: lab.session,
+        identity: "test",
+        canWrite: () => undefined,
+        warn: () => undefined,
+      });
+      const unreachable = Object.assign(new Error("Avi login of controller failed."), {
+        name: "AviError",
+        code: "ECONNREFUSED",
+      });
+      const refused = Object.assign(new Error("Avi PUT pool failed with HTTP 400."), { name: "AviError", status: 400 });
+      effects.onServiceError?.("default", "web", unreachable);
+      effects.onServiceError?.("default", "web", refused);
+      await effects.flush();
+      const events = lab.kube
+        .list("events", "default")
+        .filter((e) => e.reason === "ControllerUnreachable" || String(e.message).includes("HTTP 400"));
+      assert.equal(events.length, 1);
+      assert.equal(events[0]?.type, "Warning");
+      assert.match(String(events[0]?.message), /^The Avi Controller could not be reached; the pool keeps its servers/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("takes its class from --load-balancer-class, as the in-cluster component renders it, and refuses AKO's", () => {
+    const line = syncCommandLine({
+      cluster: "demo",
+      leaseNamespace: "avi-k8s",
+      leaseName: "avi-k8s-sync-demo",
+      resync: "10m",
+      controller: "https://127.0.0.1:9",
+      loadBalancerClass: "example.com/lb",
+    });
+    const env = { AVI_USERNAME: "u", AVI_PASSWORD: "p" };
+    const parsed = parseSyncArgs(line, env);
+    assert.equal(parsed.kind, "args");
+    assert.equal(parsed.kind === "args" && parsed.options.loadBalancerClass, "example.com/lb");
+    const ako = parseSyncArgs([...line.slice(0, -2), "--load-balancer-class", "ako.vmware.com/avi-lb"], env);
+    assert.equal(ako.kind, "error");
+    assert.match(
+      ako.kind === "error" ? ako.message : "",
+      /^--load-balancer-class 'ako\.vmware\.com\/avi-lb' is AKO's class/,
+    );
   });
 });
