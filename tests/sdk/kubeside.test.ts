@@ -162,4 +162,28 @@ describe("what Kubernetes users see: the VIP on the Service, its Events, loadBal
     assert.equal(err.failures[0]?.property, "loadBalancerClass");
     assert.match(err.failures[0]?.reason ?? "", /AKO's class/);
   });
+  it("records ControllerUnreachable on the Service when the controller does not answer, and creates nothing", async () => {
+    const stack = createStack(host);
+    const err = await stack
+      .up(VS_TYPE, "lost", {
+        __provider: (await serializeProvider(virtualServiceProvider)).text,
+        cluster: "c1",
+        service: "web",
+        vip: { address: "10.10.10.53" },
+        controller: "https://127.0.0.1:9",
+        username: "admin",
+        password: "not-used",
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    assert.ok(err, "the create failed");
+    assert.equal(stack.state("lost"), undefined, "nothing recorded: nothing was written");
+    const described = (await kubectl(["describe", "svc", "web"])).stdout;
+    assert.match(
+      described,
+      /Warning\s+ControllerUnreachable\s+.*The Avi Controller https:\/\/127\.0\.0\.1:9 could not be reached/,
+    );
+  });
 });
