@@ -110,6 +110,8 @@ export function createKubeSideEffects(o: KubeSideOptions): KubeSideEffects {
     if (ingressMatches(svc.loadBalancerIngress, desired)) return;
     o.canWrite();
     if (await patchServiceIngress(o.kube, regarding, desired)) {
+      // The Service's other pools in this run see it written (one read of the Service serves them all).
+      svc.loadBalancerIngress = desired;
       events.record(regarding, {
         type: "Normal",
         reason: "VipAssigned",
