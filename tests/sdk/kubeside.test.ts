@@ -186,4 +186,37 @@ describe("what Kubernetes users see: the VIP on the Service, its Events, loadBal
       /Warning\s+ControllerUnreachable\s+.*The Avi Controller https:\/\/127\.0\.0\.1:9 could not be reached/,
     );
   });
+  it("a shared VIP writes its one VIP into each member Service's status and clears both on destroy", async () => {
+    const manifest = path.join(dir, "shared.yaml");
+    const svc = (name: string, port: number) =>
+      [
+        "---",
+        "apiVersion: v1",
+        "kind: Service",
+        `metadata: {name: ${name}, namespace: default}`,
+        "spec:",
+        "  type: LoadBalancer",
+        "  selector: {app: web}",
+        `  ports: [{name: http, port: ${port}, targetPort: http}]`,
+      ].join("\n");
+    fs.writeFileSync(manifest, `${svc("front-a", 80)}\n${svc("front-b", 81)}\n`);
+    await kubectl(["apply", "-f", manifest]);
+    const stack = createStack(host);
+    const group = {
+      __provider: (await serializeProvider(virtualServiceProvider)).text,
+      cluster: "c1",
+      namespace: "default",
+      service: "front",
+      members: [{ service: "front-a" }, { service: "front-b" }],
+      vip: { address: "10.10.10.54" },
+    };
+    assert.equal((await stack.up(VS_TYPE, "front", group)).op, "create");
+    for (const name of ["front-a", "front-b"]) {
+      assert.equal(externalIp((await kubectl(["get", "svc", name])).stdout), "10.10.10.54", name);
+    }
+    await stack.destroy("front");
+    for (const name of ["front-a", "front-b"]) {
+      assert.equal(externalIp((await kubectl(["get", "svc", name])).stdout), "<pending>", name);
+    }
+  });
 });
