@@ -79,7 +79,7 @@ export async function writeBack(
   p: Target,
   settings: Settings | undefined,
   outs: { vipAddress: string; pools: PoolsView },
-  olds: { pools?: PoolsView; vipAddress?: string } | undefined,
+  olds: { pools?: PoolsView; vipAddress?: string; members?: { service: string }[] } | undefined,
   vips: () => Promise<string[]>,
 ): Promise<string[]> {
   const warnings: string[] = [];
@@ -118,6 +118,14 @@ export async function writeBack(
     });
   } catch (err) {
     warnings.push(`Could not write the VIP back to the Service: ${message(err)}`);
+  }
+  // A Service that left a shared VIP no longer has it: clear what we wrote there.
+  const now = new Set(servicesOf(p));
+  const left = (olds?.members ?? []).map((m) => m.service).filter((s) => !now.has(s));
+  if (left.length > 0 && olds?.vipAddress) {
+    warnings.push(
+      ...(await clearBack({ ...p, members: left.map((service) => ({ service })) }, settings, olds.vipAddress)),
+    );
   }
   return warnings;
 }

@@ -186,7 +186,7 @@ describe("what Kubernetes users see: the VIP on the Service, its Events, loadBal
       /Warning\s+ControllerUnreachable\s+.*The Avi Controller https:\/\/127\.0\.0\.1:9 could not be reached/,
     );
   });
-  it("a shared VIP writes its one VIP into each member Service's status and clears both on destroy", async () => {
+  it("a shared VIP writes its VIP into each member Service's status, clears a leaver's, and both on destroy", async () => {
     const manifest = path.join(dir, "shared.yaml");
     const svc = (name: string, port: number) =>
       [
@@ -214,6 +214,10 @@ describe("what Kubernetes users see: the VIP on the Service, its Events, loadBal
     for (const name of ["front-a", "front-b"]) {
       assert.equal(externalIp((await kubectl(["get", "svc", name])).stdout), "10.10.10.54", name);
     }
+    // front-b leaves the group: its status no longer names the VIP, front-a's still does.
+    assert.equal((await stack.up(VS_TYPE, "front", { ...group, members: [{ service: "front-a" }] })).op, "update");
+    assert.equal(externalIp((await kubectl(["get", "svc", "front-b"])).stdout), "<pending>");
+    assert.equal(externalIp((await kubectl(["get", "svc", "front-a"])).stdout), "10.10.10.54");
     await stack.destroy("front");
     for (const name of ["front-a", "front-b"]) {
       assert.equal(externalIp((await kubectl(["get", "svc", name])).stdout), "<pending>", name);
