@@ -54,7 +54,8 @@ describe("provider/kube writes: status, pod condition, readiness gate, events (e
     kube.addPod({ name: "g-1", node: "node1", labels: { app: "g" }, readinessGates: [POOL_MEMBER_GATE] });
     const pod = kube.get("pods", "g-1", "default")!;
     const ready = () =>
-      (kube.get("pods", "g-1", "default")?.status.conditions as Json[]).find((c) => c.type === "Ready")?.status;
+      ((kube.get("pods", "g-1", "default")?.status?.conditions ?? []) as Json[]).find((c) => c.type === "Ready")
+        ?.status;
     assert.equal(ready(), "False", "the gate holds the pod back");
     const cond = { type: POOL_MEMBER_GATE, status: "True" as const, reason: "ServerEnabled", message: "Enabled." };
     const ref = { namespace: "default", name: "g-1", uid: pod.metadata.uid as string };
