@@ -4,7 +4,7 @@
 // AVI_PASSWORD / AVI_AUTH_TOKEN). Runs until SIGTERM or SIGINT, then releases its Lease and exits 0.
 import * as fs from "node:fs";
 import { parseCommandArgs, usageError } from "./args";
-import { validateClusterName } from "../provider/plan";
+import { DEFAULT_LOAD_BALANCER_CLASS, validateClusterName, validateLoadBalancerClass } from "../provider/plan";
 import {
   AVI_SETTINGS,
   flagHelp,
@@ -57,6 +57,9 @@ options:
   --discovery D             how often the controller is asked for new work (default 30s)
   --concurrency N           Services or routes written at once (default 8)
   --page-size N             items per list request (default 500)
+  --load-balancer-class C   the class this package answers to (default ${DEFAULT_LOAD_BALANCER_CLASS}); the VIP is
+                            written to the status of LoadBalancer Services without a class or with this one
+  --no-kube-status          members only: no readiness gate, status write-back or Events
 
 kubernetes:
 ${flagHelp(KUBE_SETTINGS)}
@@ -108,6 +111,8 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     discovery: { type: "string" },
     concurrency: { type: "string" },
     "page-size": { type: "string" },
+    "load-balancer-class": { type: "string" },
+    "no-kube-status": { type: "boolean" },
     help: { type: "boolean", short: "h" },
     ...settingFlags(),
   });
@@ -149,6 +154,11 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       return { kind: "error", message: `--${flag} '${raw}' must be a positive integer` };
     ints[flag] = n;
   }
+  const lbClass = values["load-balancer-class"] as string | undefined;
+  if (lbClass !== undefined) {
+    const bad = validateLoadBalancerClass(lbClass, "--load-balancer-class");
+    if (bad) return { kind: "error", message: bad };
+  }
   const listen = (values.listen as string | undefined) ?? DEFAULT_LISTEN;
   try {
     parseListen(listen);
@@ -174,6 +184,8 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     maxDelayMs: durations["max-delay"] as number,
     concurrency: ints.concurrency as number,
     pageSize: ints["page-size"] as number,
+    ...(lbClass ? { loadBalancerClass: lbClass } : {}),
+    ...(values["no-kube-status"] ? { kubeSide: false } : {}),
     leaderElection: values["no-leader-elect"]
       ? false
       : {

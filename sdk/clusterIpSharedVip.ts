@@ -57,6 +57,12 @@ export interface ClusterIpSharedVipArgs {
    * its member Service's endpoints), as on ClusterIpVirtualService.
    */
   membership?: pulumi.Input<Membership>;
+  /**
+   * The loadBalancerClass this package answers to; default avi-k8s.io/lb. A Service whose spec.loadBalancerClass
+   * names another class (AKO's ako.vmware.com/avi-lb, MetalLB's, ...) belongs to that load balancer and is refused
+   * by check, naming the class; a Service without a class, or with this one, is served.
+   */
+  loadBalancerClass?: pulumi.Input<string>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -115,6 +121,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
         membership: args.membership,
+        loadBalancerClass: args.loadBalancerClass,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,

@@ -50,6 +50,12 @@ export interface ClusterIpVirtualServiceArgs extends L4SettingsArgs {
    * way is an update.
    */
   membership?: pulumi.Input<Membership>;
+  /**
+   * The loadBalancerClass this package answers to; default avi-k8s.io/lb. A Service whose spec.loadBalancerClass
+   * names another class (AKO's ako.vmware.com/avi-lb, MetalLB's, ...) belongs to that load balancer and is refused
+   * by check, naming the class; a Service without a class, or with this one, is served.
+   */
+  loadBalancerClass?: pulumi.Input<string>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -118,6 +124,7 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         portPools: args.portPools,
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
+        loadBalancerClass: args.loadBalancerClass,
         membership: args.membership,
         pools: undefined,
         l4: undefined,

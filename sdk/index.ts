@@ -14,6 +14,8 @@ export { poolListOf, routeListOf } from "./outputs";
 // What the in-cluster sync may do in the Kubernetes API; AviK8sSync itself is in `pulumi-avi-k8s/sync`.
 export { permits, SYNC_PERMISSIONS, type SyncPermission } from "../provider/kube/rbac";
 export { ENV as ENVIRONMENT_VARIABLES } from "./providers/connection";
+// The names Kubernetes users write: the default loadBalancerClass (AKO's, never ours) and the pod readiness gate.
+export { AKO_LOAD_BALANCER_CLASS, DEFAULT_LOAD_BALANCER_CLASS, POOL_MEMBER_GATE } from "../provider/plan/kubeside";
 export { routesProvider } from "./providers/routes";
 export { virtualServiceProvider } from "./providers/virtualService";
 // Every argument and output type users write against.

@@ -28,6 +28,8 @@ export interface SyncCommandValues {
   /** Path of the mounted CA bundle inside the pod. */
   caFile?: string;
   insecure?: boolean;
+  /** `--load-balancer-class`, when not the default. */
+  loadBalancerClass?: string;
 }
 
 const flag = (name: string | undefined) => `--${name}`;
@@ -53,6 +55,7 @@ export function syncCommandLine(v: SyncCommandValues): string[] {
   if (v.apiVersion) args.push(flag(SETTINGS.apiVersion.flag), v.apiVersion);
   if (v.caFile) args.push(flag(SETTINGS.caBundle.flag), v.caFile);
   if (v.insecure) args.push(flag(SETTINGS.insecure.flag));
+  if (v.loadBalancerClass) args.push("--load-balancer-class", v.loadBalancerClass);
   return args;
 }
 

@@ -73,6 +73,8 @@ export interface AviK8sSyncArgs {
   resync?: pulumi.Input<string>;
   /** The leader Lease's name; default `avi-k8s-sync-<cluster>`, as `avi-k8s sync` defaults it (defaultLeaseName). */
   leaseName?: pulumi.Input<string>;
+  /** The loadBalancerClass the resources answer to (`--load-balancer-class`), when not avi-k8s.io/lb. */
+  loadBalancerClass?: pulumi.Input<string>;
   /** Default requests 50m CPU and 128Mi, limit 512Mi; no CPU limit, so a rollout wave is not throttled. */
   resources?: k8s.types.input.core.v1.ResourceRequirements;
   nodeSelector?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -209,10 +211,12 @@ export class AviK8sSync extends pulumi.ComponentResource {
           tenant: avi.tenant,
           apiVersion: avi.apiVersion,
           insecure: avi.insecure,
+          loadBalancerClass: args.loadBalancerClass,
         })
-        .apply(({ tenant, apiVersion, insecure, ...required }) =>
+        .apply(({ tenant, apiVersion, insecure, loadBalancerClass, ...required }) =>
           syncCommandLine({
             ...required,
+            ...(loadBalancerClass ? { loadBalancerClass } : {}),
             ...(tenant ? { tenant } : {}),
             ...(apiVersion ? { apiVersion } : {}),
             ...(caFile ? { caFile } : {}),

@@ -261,9 +261,11 @@ export function createMutations(store: Store, api: ObjectApi, ipam: Ipam, kubele
       const next = clone(obj);
       delete next.metadata.resourceVersion;
       const out = api.update(r, ns, obj.metadata.name, next);
-      return obj.status === undefined
-        ? out
-        : api.update(r, ns, obj.metadata.name, { ...out, status: obj.status }, "status");
+      if (obj.status === undefined) return out;
+      // The first write may have set a controller off (the kubelet recomputes Ready for new readiness gates), so
+      // the status goes onto whatever is there now.
+      const { resourceVersion: _rv, ...metadata } = out.metadata;
+      return api.update(r, ns, obj.metadata.name, { ...out, metadata, status: obj.status }, "status");
     },
     remove(apiVersion, kind, name, namespace) {
       const r = byResource(resourceOf({ apiVersion, kind, metadata: { name } }));

@@ -181,6 +181,10 @@ export function createObjectApi(store: Store): ObjectApi {
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== cur.metadata.resourceVersion) {
       throw conflict(rt, name);
     }
+    // ValidateObjectMetaUpdate: a uid in the body must be the object's (a patch naming a replaced pod's uid fails).
+    if (obj.metadata.uid && obj.metadata.uid !== cur.metadata.uid) {
+      throw invalidFields(rt, name, [fieldError("Invalid", "metadata.uid", obj.metadata.uid, "field is immutable")]);
+    }
     const metadata: KubeObject["metadata"] = {
       ...obj.metadata,
       name,

@@ -86,3 +86,4 @@ export {
   readVirtualService,
 } from "./virtualservice";
 export type { LeftObject } from "./owned";
+export { readPoolVips, readVsVipAddresses, vipAddressesOf } from "./vips";

@@ -7,7 +7,7 @@ import { describePermission, errorForStatus, KubeReadError, type Permission } fr
 import { watchStream } from "./watch";
 
 export interface RequestInfo {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH";
   /** Path and query, e.g. /api/v1/nodes?limit=500. */
   path: string;
 }
@@ -48,12 +48,16 @@ export interface KubeClient {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void>;
-  /** One write (POST or PUT) with a JSON body: the status and the parsed answer; errors are the caller's to read. */
+  /**
+   * One write (POST, PUT, or PATCH in the `patchType` format: "merge" for application/merge-patch+json, the
+   * default, or "strategic") with a JSON body: the status and the parsed answer; errors are the caller's to read.
+   */
   send(
-    method: "POST" | "PUT",
+    method: "POST" | "PUT" | "PATCH",
     path: string,
     body: unknown,
     perm: Permission,
+    patchType?: "merge" | "strategic",
   ): Promise<{ status: number; body: unknown }>;
   close(): void;
 }
@@ -102,8 +106,9 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
   function request(
     pathAndQuery: string,
     perm: Permission,
-    method: "GET" | "POST" | "PUT" = "GET",
+    method: "GET" | "POST" | "PUT" | "PATCH" = "GET",
     body?: unknown,
+    contentType = "application/json",
   ): Promise<Reply> {
     opts.onRequest?.({ method, path: pathAndQuery });
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -119,7 +124,7 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
           headers: {
             ...(options.headers as http.OutgoingHttpHeaders),
             Accept: "application/json",
-            ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}),
+            ...(payload ? { "Content-Type": contentType, "Content-Length": payload.length } : {}),
           },
           timeout: timeoutMs,
         },
@@ -257,8 +262,14 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
         onEvent,
         signal,
       ),
-    async send(method, path, body, perm) {
-      const r = await request(path, perm, method, body);
+    async send(method, path, body, perm, patchType = "merge") {
+      const type =
+        method !== "PATCH"
+          ? "application/json"
+          : patchType === "strategic"
+            ? "application/strategic-merge-patch+json"
+            : "application/merge-patch+json";
+      const r = await request(path, perm, method, body, type);
       return { status: r.status, body: r.body };
     },
     async list(path, query, pageSize, perm) {

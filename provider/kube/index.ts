@@ -17,7 +17,16 @@ export { chooseNextHops } from "./nexthop";
 export type { NodeReadOptions, NodeReadResult } from "./nodes";
 export { readNodesWith } from "./nodes";
 export { attachProbes, probeFromPod, probePod } from "./probes";
-export { loadBalancerFields, readServiceWith, type ServiceRef, servicePlacementFrom } from "./services";
+export {
+  kubeSideFields,
+  loadBalancerFields,
+  readServiceWith,
+  type ServiceRef,
+  servicePlacementFrom,
+} from "./services";
+export { attachGates, gateStateOf } from "./gates";
+export { createEventRecorder, type EventRecorder, type EventRegarding, type EventSpec } from "./events";
+export { getService, patchPodCondition, patchServiceIngress, type PodCondition, serverVersion } from "./write";
 
 /** Extra knobs every reader takes: a request hook (API-call counts for benchmarks) and a timeout. */
 export type ReadHooks = ClientOptions;

@@ -44,6 +44,11 @@ export interface RawService {
     sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number | null } | null } | null;
     loadBalancerSourceRanges?: string[] | null;
     loadBalancerIP?: string | null;
+    loadBalancerClass?: string | null;
+    ipFamilies?: string[] | null;
+  } | null;
+  status?: {
+    loadBalancer?: { ingress?: { ip?: string; hostname?: string; ipMode?: string }[] | null } | null;
   } | null;
 }
 
@@ -66,9 +71,18 @@ export interface RawContainer {
   readinessProbe?: RawProbe | null;
 }
 
+export interface RawPodCondition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string | null;
+}
+
 export interface RawPod {
   metadata?: RawMeta;
-  spec?: { containers?: RawContainer[] | null } | null;
+  spec?: { containers?: RawContainer[] | null; readinessGates?: { conditionType?: string }[] | null } | null;
+  status?: { conditions?: RawPodCondition[] | null } | null;
 }
 
 export interface RawEndpoint {

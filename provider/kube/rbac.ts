@@ -66,6 +66,27 @@ export const SYNC_PERMISSIONS: readonly SyncPermission[] = [
     why: "Cilium's pod CIDRs per node (cluster-pool IPAM)",
   },
   {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "services/status",
+    verbs: ["patch"],
+    why: "write the VIP into a managed Service's status.loadBalancer.ingress (repaired when cleared)",
+  },
+  {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "pods/status",
+    verbs: ["get", "patch"],
+    why: "read a not-ready pod's readiness gate and container readiness, and set the gate avi-k8s.io/pool-member",
+  },
+  {
+    scope: "cluster",
+    apiGroup: "events.k8s.io",
+    resource: "events",
+    verbs: ["create"],
+    why: "record Events on the managed Services (pool updated, VIP assigned, controller unreachable)",
+  },
+  {
     scope: "lease-namespace",
     apiGroup: "coordination.k8s.io",
     resource: "leases",

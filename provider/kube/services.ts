@@ -1,8 +1,9 @@
 // A service's endpoints, per Service port, from its own EndpointSlices only (never a cluster-wide pod list).
 import { parseIp } from "../plan/ip";
-import type { EndpointPlacement, Protocol, ServicePlacement, ServicePortPlacement } from "../plan/types";
+import type { EndpointPlacement, Family, Protocol, ServicePlacement, ServicePortPlacement } from "../plan/types";
 import { DEFAULT_PAGE_SIZE, type KubeClient } from "./client";
 import { KubeReadError, type Permission } from "./errors";
+import { attachGates } from "./gates";
 import { attachProbes } from "./probes";
 import {
   ANNOTATION_AKO_LB_IP,
@@ -90,7 +91,23 @@ export function servicePlacementFrom(service: RawService, slices: RawEndpointSli
     ports: out,
   };
   if (service.metadata?.uid) result.uid = service.metadata.uid;
-  return { ...result, ...loadBalancerFields(service) };
+  return { ...result, ...loadBalancerFields(service), ...kubeSideFields(service) };
+}
+
+/** What decides the Service's own side: its type, its loadBalancerClass, its address families and current status. */
+export function kubeSideFields(
+  service: RawService,
+): Pick<ServicePlacement, "type" | "loadBalancerClass" | "loadBalancerIngress" | "ipFamilies"> {
+  const spec = service.spec ?? {};
+  const out: Pick<ServicePlacement, "type" | "loadBalancerClass" | "loadBalancerIngress" | "ipFamilies"> = {
+    type: spec.type ?? "ClusterIP",
+  };
+  if (spec.loadBalancerClass) out.loadBalancerClass = spec.loadBalancerClass;
+  const families = (spec.ipFamilies ?? []).map((f): Family => (f === "IPv6" ? "ipv6" : "ipv4"));
+  if (families.length > 0) out.ipFamilies = families;
+  const ingress = service.status?.loadBalancer?.ingress ?? [];
+  if (ingress.length > 0) out.loadBalancerIngress = ingress.map((i) => ({ ...i }));
+  return out;
 }
 
 /**
@@ -124,8 +141,9 @@ export function loadBalancerFields(
 }
 
 /**
- * Reads the Service and its own slices: one GET plus one list per page of slices; with `probe`, one GET more of
- * one backing pod for the readiness probes (never a pod list).
+ * Reads the Service and its own slices: one GET plus one list per page of slices; one GET per pod whose endpoint is
+ * neither ready nor terminating, for its readiness gate (gates.ts; none while every pod is ready); with `probe`, one
+ * GET more of one backing pod for the readiness probes. Never a pod list.
  */
 export async function readServiceWith(
   client: KubeClient,
@@ -172,6 +190,6 @@ export async function readServiceWith(
       `Service ${id} has no selector, so Kubernetes keeps no EndpointSlices for it: add a spec.selector that matches its pods, or create EndpointSlices labelled ${LABEL_SERVICE_NAME}=${svc.name}.`,
     );
   }
-  const placement = servicePlacementFrom(service, slices);
+  const placement = await attachGates(client, servicePlacementFrom(service, slices));
   return opts.probe ? attachProbes(client, placement) : placement;
 }

@@ -10,6 +10,7 @@ export {
   planServicePools,
   poolConflicts,
   poolName,
+  servesTraffic,
   virtualServiceName,
 } from "./pools";
 export { planRoutes, routeIdFor } from "./routes";
@@ -55,3 +56,20 @@ export {
   sharedVipFailures,
   sharedVirtualServiceName,
 } from "./shared";
+export {
+  AKO_LOAD_BALANCER_CLASS,
+  classRefusal,
+  DEFAULT_LOAD_BALANCER_CLASS,
+  desiredIngress,
+  type GateChange,
+  ingressAddresses,
+  ingressMatches,
+  ipModeKnown,
+  type KubeVersion,
+  parseKubeVersion,
+  planGates,
+  podsOf,
+  POOL_MEMBER_GATE,
+  statusNote,
+  validateLoadBalancerClass,
+} from "./kubeside";

@@ -1,6 +1,6 @@
 // Desired pools and their servers from a service's endpoints, with AKO's names so users find familiar objects.
 import { compareBytes, parseIp } from "./ip";
-import type { Conflict, DesiredPool, DesiredServer, Protocol, ServicePlacement } from "./types";
+import type { Conflict, DesiredPool, DesiredServer, EndpointPlacement, Protocol, ServicePlacement } from "./types";
 
 /** `<cluster>--<ns>-<svc>`: the VirtualService and VsVip name, as AKO names its L4 objects. */
 export function virtualServiceName(cluster: string, namespace: string, service: string): string {
@@ -30,10 +30,22 @@ function compareServers(a: DesiredServer, b: DesiredServer): number {
 }
 
 /**
+ * Whether an endpoint's server takes new connections. Not terminating, and ready; or, for a pod that lists our
+ * readiness gate, its containers ready. A gated pod's endpoint is not `ready` (nor `serving`: both follow the pod's
+ * Ready condition, which includes the gate) until the gate is True, and the sync sets the gate True only once the
+ * server is enabled: judged by `ready` alone, neither would ever happen. ContainersReady is what Ready would be with
+ * our gate True; other gates are not waited for, so two load balancers' gates can never wait on each other.
+ */
+export function servesTraffic(ep: EndpointPlacement): boolean {
+  if (ep.terminating) return false;
+  return ep.ready || ep.readinessGate?.containersReady === true;
+}
+
+/**
  * One pool per Service port. Servers are the endpoints' first addresses on the resolved target port; a server
- * is enabled only when ready and not terminating, so a not-ready or terminating pod stays in the pool disabled
- * and its connections drain instead of being cut. The same ip:port seen twice (a pod listed in two slices while
- * the slice controller moves it) is one server, enabled if either copy is.
+ * is enabled only when it serves traffic (servesTraffic), so a not-ready or terminating pod stays in the pool
+ * disabled and its connections drain instead of being cut. The same ip:port seen twice (a pod listed in two slices
+ * while the slice controller moves it) is one server, enabled if either copy is.
  */
 export function planPools(cluster: string, svc: ServicePlacement): DesiredPool[] {
   return svc.ports.map((p) => {
@@ -41,9 +53,12 @@ export function planPools(cluster: string, svc: ServicePlacement): DesiredPool[]
     for (const ep of p.endpoints) {
       const ip = parseIp(ep.ip);
       if (!ip) continue;
-      const server: DesiredServer = { ip: ip.text, port: ep.port, enabled: ep.ready && !ep.terminating };
+      const server: DesiredServer = { ip: ip.text, port: ep.port, enabled: servesTraffic(ep) };
       if (ep.node !== undefined) server.node = ep.node;
       if (ep.pod !== undefined) server.pod = ep.pod.name;
+      if (ep.readinessGate) {
+        server.gate = { status: ep.readinessGate.status, ...(ep.pod?.uid ? { podUid: ep.pod.uid } : {}) };
+      }
       const key = serverKey(server);
       const prior = servers.get(key);
       if (!prior || (!prior.enabled && server.enabled)) servers.set(key, server);
@@ -89,7 +104,7 @@ export function planServicePools(
 
 /** What the plan command reports about a service's pools: ports without endpoints, and unusable addresses. */
 export function poolConflicts(svc: ServicePlacement): Conflict[] {
-  const out: Conflict[] = [];
+  const out: Conflict[] = (svc.notes ?? []).map((message) => ({ kind: "other" as const, message }));
   for (const p of svc.ports) {
     const label = `${svc.namespace}/${svc.name} port ${p.port}/${p.protocol}`;
     if (p.endpoints.length === 0) {

@@ -49,6 +49,28 @@ export interface EndpointPlacement {
   terminating: boolean;
   /** The pod behind the endpoint, when the slice says. */
   pod?: { namespace: string; name: string; uid?: string };
+  /**
+   * Set when the pod lists the readiness gate avi-k8s.io/pool-member (read from the pod when its endpoint is
+   * neither ready nor terminating; a ready endpoint's gate is already True): whether its containers are ready
+   * (the pod's ContainersReady condition) and the gate condition's status now.
+   */
+  readinessGate?: ReadinessGateState;
+}
+
+/** A gated pod as its own status says: what the endpoint's `ready` and `serving` cannot say (both include the gate). */
+export interface ReadinessGateState {
+  containersReady: boolean;
+  /** The condition's status; "" while the pod has no such condition yet. */
+  status: "True" | "False" | "Unknown" | "";
+}
+
+/** One entry of a Service's status.loadBalancer.ingress, as the API server holds it. */
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ipMode?: string;
+  /** Anything else the entry holds (ports): kept so a comparison sees it. */
+  [extra: string]: unknown;
 }
 
 export interface ServicePortPlacement {
@@ -92,6 +114,16 @@ export interface ServicePlacement {
   preferredVip?: { address: string; from: string };
   /** The annotation ako.vmware.com/enable-shared-vip (AKO's shared-VIP group key). */
   sharedVipKey?: string;
+  /** spec.type ("ClusterIP" when the server left it out). */
+  type?: string;
+  /** spec.loadBalancerClass, when set. */
+  loadBalancerClass?: string;
+  /** status.loadBalancer.ingress as the server holds it now. */
+  loadBalancerIngress?: LoadBalancerIngress[];
+  /** spec.ipFamilies, in the Service's order. */
+  ipFamilies?: Family[];
+  /** What the reader could not find out and planning should say (e.g. a pod it may not read). */
+  notes?: string[];
 }
 
 export interface Placement {
@@ -121,6 +153,11 @@ export interface DesiredServer {
   node?: string;
   /** Pod name for display ("web-a"); optional. */
   pod?: string;
+  /**
+   * The pod lists the readiness gate and its endpoint was read from the pod (see EndpointPlacement): the uid and
+   * the gate's status, for the sync that sets it. Never written to the controller, never compared.
+   */
+  gate?: { podUid?: string; status: ReadinessGateState["status"] };
 }
 
 export interface DesiredPool {

@@ -3,7 +3,13 @@
 // go here too). Each hook runs after the controller acknowledged the write (or found nothing to write), with the
 // servers the pool now holds, pods named; a hook's failure is logged and counted, never undoes the write.
 import type { ServerChange } from "../avi";
-import type { DesiredServer } from "../plan";
+import type { DesiredServer, ServicePlacement } from "../plan";
+
+/** What the planner read of the Service itself (its own side: type, class, status, families). */
+export type ServiceSide = Pick<
+  ServicePlacement,
+  "namespace" | "name" | "uid" | "type" | "loadBalancerClass" | "loadBalancerIngress" | "ipFamilies"
+>;
 
 export interface PoolReconciled {
   cluster: string;
@@ -14,8 +20,15 @@ export interface PoolReconciled {
   servers: DesiredServer[];
   change: ServerChange;
   written: boolean;
+  /** The pool's uuid on the controller. */
+  poolUuid?: string;
+  /** The Service as the planner read it, when its planner says (absent: read it if needed). */
+  serviceSide?: ServiceSide;
 }
 
 export interface SyncEffects {
-  afterPool?(p: PoolReconciled): Promise<void>;
+  /** May ask for the Service to be looked at again (a gated pod whose containers are not ready yet). */
+  afterPool?(p: PoolReconciled): Promise<{ recheckAfterMs?: number } | undefined>;
+  /** A Service's run failed (the controller unreachable, a failed read): for an Event on the Service. */
+  onServiceError?(namespace: string, service: string, err: unknown): void;
 }

@@ -68,6 +68,7 @@ export function startEngine(o: EngineOptions): Engine {
   let nodeWatch: Informer | undefined;
   const cniWatches = new Map<string, Informer>();
   const timers: NodeJS.Timeout[] = [];
+  const rechecks = new Map<string, NodeJS.Timeout>();
   let ready = false;
   let stopped = false;
   let resyncing: Promise<void> | undefined;
@@ -123,6 +124,10 @@ export function startEngine(o: EngineOptions): Engine {
       // The events stay wanted: their latency keeps counting until a write carries them.
       events.set(key, [...taken, ...(events.get(key) ?? [])]);
       countError(err);
+      if (key.startsWith("svc:") && o.effects?.onServiceError) {
+        const [ns, name] = key.slice(4).split("/") as [string, string];
+        o.effects.onServiceError(ns, name, err);
+      }
       throw err;
     }
   }
@@ -151,6 +156,20 @@ export function startEngine(o: EngineOptions): Engine {
       }
     }
     if (wrote) written(taken, ack);
+    const recheck = outcomes.map((out) => out.recheckAfterMs).filter((ms): ms is number => ms !== undefined);
+    if (recheck.length > 0 && !stopped && !rechecks.has(key)) {
+      // A gated pod's containers turning ready changes nothing a watch sees (its endpoint stays not ready until
+      // the gate is set), so the Service is looked at again.
+      const t = setTimeout(
+        () => {
+          rechecks.delete(key);
+          noteEvent(`svc:${key}`);
+        },
+        Math.min(...recheck),
+      );
+      t.unref?.();
+      rechecks.set(key, t);
+    }
   }
 
   async function runRoutes(name: string, taken: number[]): Promise<void> {
@@ -412,6 +431,7 @@ export function startEngine(o: EngineOptions): Engine {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
+      for (const t of rechecks.values()) clearTimeout(t);
       scheduler.stop();
       for (const w of slices.values()) w.informer.stop();
       for (const w of serviceWatches.values()) w.stop();

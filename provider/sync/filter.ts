@@ -61,13 +61,20 @@ export function sliceService(slice: Obj): string {
   return labels[LABEL_SERVICE_NAME] ?? "";
 }
 
-/** Type, ports (target ports and node ports included) and whether it selects pods. */
+/**
+ * Type, ports (target ports and node ports included), whether it selects pods, and the load balancer ingress in its
+ * status (cleared by a user or lost by the API server: the sync writes the VIP back).
+ */
 export function serviceMeaning(service: Obj): string {
   const s = (service as Any).spec ?? {};
   const ports = (s.ports ?? []).map((p: Any) =>
     [p?.name ?? "", p?.port ?? "", p?.protocol ?? "", p?.targetPort ?? "", p?.nodePort ?? ""].join("/"),
   );
-  return JSON.stringify([s.type ?? "", ports, Object.keys(s.selector ?? {}).length > 0, s.externalName ?? ""]);
+  const ingress = ((service as Any).status?.loadBalancer?.ingress ?? []).map((i: Any) => [
+    i?.ip ?? "",
+    i?.ipMode ?? "",
+  ]);
+  return JSON.stringify([s.type ?? "", ports, Object.keys(s.selector ?? {}).length > 0, s.externalName ?? "", ingress]);
 }
 
 /** A Calico block affinity: its node, block and whether it is in use. */

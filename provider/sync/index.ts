@@ -11,13 +11,15 @@ import { type AviConnection, createAviSession } from "../avi";
 import { type KubeConnection, openClient } from "../kube";
 import type { SyncEffects } from "./effects";
 import { type Engine, NotLeader, startEngine } from "./engine";
+import { createKubeSideEffects } from "./kubeside";
 import { type HealthServer, startHealthServer } from "./health";
 import { type Elector, startLeaderElection } from "./lease";
 import { consoleLog, type Log } from "./log";
 import { newMetrics, renderMetrics, type SyncMetrics } from "./metrics";
 import type { SyncMode } from "./modes";
 
-export type { PoolReconciled, SyncEffects } from "./effects";
+export type { PoolReconciled, ServiceSide, SyncEffects } from "./effects";
+export { createKubeSideEffects, type KubeSideEffects, type KubeSideOptions, SYNC_EVENT_CONTROLLER } from "./kubeside";
 export { NotLeader } from "./engine";
 export { blockAffinityMeaning, ciliumNodeMeaning, nodeMeaning, serviceMeaning, sliceMeaning } from "./filter";
 export { parseListen } from "./health";
@@ -59,7 +61,12 @@ export interface SyncOptions {
   /** false: run alone (a single local run); else elect on a Lease. */
   leaderElection: LeaderElectionOptions | false;
   mode?: SyncMode;
+  /** Replaces the Kubernetes-side effects (tests); by default the readiness gate, status write-back and Events. */
   effects?: SyncEffects;
+  /** The class this package answers to (default avi-k8s.io/lb): another class's Service gets no status write. */
+  loadBalancerClass?: string;
+  /** false: no readiness gate, status write-back or Events (members only). Default true. */
+  kubeSide?: boolean;
   log?: Log;
 }
 
@@ -94,6 +101,18 @@ export async function startSync(o: SyncOptions): Promise<SyncHandle> {
   const canWrite = () => {
     if (elector && !elector.isLeader()) throw new NotLeader();
   };
+  const kubeSide =
+    o.effects || o.kubeSide === false
+      ? undefined
+      : createKubeSideEffects({
+          kube,
+          avi,
+          identity,
+          canWrite,
+          warn: (m) => log(`warning: ${m}`),
+          ...(o.loadBalancerClass ? { loadBalancerClass: o.loadBalancerClass } : {}),
+        });
+  const effects = o.effects ?? kubeSide;
   const lead = () => {
     metrics.leader = 1;
     engine = startEngine({
@@ -110,7 +129,7 @@ export async function startSync(o: SyncOptions): Promise<SyncHandle> {
       concurrency: o.concurrency ?? 8,
       pageSize: o.pageSize ?? 500,
       ...(o.mode ? { mode: o.mode } : {}),
-      ...(o.effects ? { effects: o.effects } : {}),
+      ...(effects ? { effects } : {}),
     });
   };
   const follow = () => {
@@ -174,6 +193,7 @@ export async function startSync(o: SyncOptions): Promise<SyncHandle> {
         clearInterval(ticker);
         await engine?.stop();
         engine = undefined;
+        await kubeSide?.flush().catch(() => undefined);
         await elector?.stop();
         metrics.leader = 0;
         await server?.close();

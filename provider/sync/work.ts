@@ -15,7 +15,7 @@ import {
 } from "../avi";
 import { type KubeClient, KubeReadError, readNodesWith } from "../kube";
 import { type DesiredPool, planRoutes, type RouteChange, sharedPoolName } from "../plan";
-import type { SyncEffects } from "./effects";
+import type { ServiceSide, SyncEffects } from "./effects";
 import type { ServicePlanner } from "./modes";
 
 export interface WorkContext {
@@ -44,6 +44,8 @@ export interface PoolOutcome {
   readMs: number;
   writeMs: number;
   skipped?: string;
+  /** An effect asked for the Service to be looked at again this much later. */
+  recheckAfterMs?: number;
 }
 
 /** Every managed pool of one Service: one read and plan, then each pool's members. */
@@ -54,9 +56,13 @@ export async function reconcileService(
   pools: SyncPool[],
 ): Promise<PoolOutcome[]> {
   let planned: DesiredPool[];
+  let side: ServiceSide | undefined;
   const readStart = Date.now();
   try {
-    planned = await ctx.planner.plan(ctx.kube, ctx.cluster, { namespace, name: service }, ctx.pageSize);
+    const ref = { namespace, name: service };
+    if (ctx.planner.planService) {
+      ({ pools: planned, service: side } = await ctx.planner.planService(ctx.kube, ctx.cluster, ref, ctx.pageSize));
+    } else planned = await ctx.planner.plan(ctx.kube, ctx.cluster, ref, ctx.pageSize);
   } catch (err) {
     // A Service that is gone or unusable leaves its pools as they are (its resource reports it on the next run).
     if (
@@ -105,7 +111,7 @@ export async function reconcileService(
     });
     if (!r.gone && !r.notOurs && ctx.effects.afterPool) {
       try {
-        await ctx.effects.afterPool({
+        const asked = await ctx.effects.afterPool({
           cluster: ctx.cluster,
           namespace,
           service,
@@ -113,7 +119,11 @@ export async function reconcileService(
           servers: want.servers,
           change: r.change,
           written: r.written,
+          poolUuid: pool.uuid,
+          ...(side ? { serviceSide: side } : {}),
         });
+        const last = out[out.length - 1];
+        if (asked?.recheckAfterMs !== undefined && last) last.recheckAfterMs = asked.recheckAfterMs;
       } catch (err) {
         ctx.warn(`after pool ${pool.name}: ${(err as Error).message}`);
       }

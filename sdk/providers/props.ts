@@ -158,6 +158,8 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   conflicts?: string[];
   /** Create only: take over the objects AKO made for this Service instead of refusing them. */
   adopt?: boolean;
+  /** The loadBalancerClass this resource answers to (default avi-k8s.io/lb): a Service of another class is refused. */
+  loadBalancerClass?: string;
 }
 export const VS_INPUT_KEYS = [
   "cluster",
@@ -178,6 +180,7 @@ export const VS_INPUT_KEYS = [
   "fullClientLogs",
   "members",
   "membership",
+  "loadBalancerClass",
   "pools",
   "l4",
 ] as const;

@@ -6,6 +6,7 @@ import {
   validateCni,
   validateIp,
   validateL4Args,
+  validateLoadBalancerClass,
   validatePort,
 } from "../../provider/plan";
 import { isUnknown } from "./canonical";
@@ -67,6 +68,7 @@ export function validateVirtualService(p: VirtualServiceProps): Failure[] {
   }
   field(failures, "namespace", p.namespace, dnsLabel);
   field(failures, "service", p.service, dnsLabel);
+  field(failures, "loadBalancerClass", p.loadBalancerClass, validateLoadBalancerClass);
   for (const k of ["vrf", "cloud", "tenant", "seGroup", "applicationProfile", "networkProfile"] as const) {
     field(failures, k, p[k], nonEmpty);
   }

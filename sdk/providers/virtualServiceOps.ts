@@ -7,6 +7,7 @@ import {
   applyVirtualService,
   deleteVirtualService,
   readVirtualService,
+  readVsVipAddresses,
   type VirtualServiceSpec,
   type VirtualServiceState,
 } from "../../provider/avi";
@@ -35,6 +36,7 @@ import {
   type VirtualServiceProps,
 } from "./props";
 import { membershipOf, type PoolView, poolMeaning, poolShape, poolViews, serverMap } from "./state";
+import { clearBack, recordOnServices, writeBack } from "./kubeSide";
 import { validateMembers, validateVirtualService } from "./validate";
 import { type Failure, missingRefFailures, type Resolved, resolveTargets } from "./virtualServiceTargets";
 
@@ -80,7 +82,13 @@ export async function check(
   const { located, failures: moved } = placeResource(olds, args, settings);
   const props: VirtualServiceProps = {
     ...args,
-    ...pick(news as Partial<VirtualServiceProps>, [...OPTIONAL_STRINGS, "ports", "membership", ...L4_ARGS]),
+    ...pick(news as Partial<VirtualServiceProps>, [
+      ...OPTIONAL_STRINGS,
+      "ports",
+      "membership",
+      "loadBalancerClass",
+      ...L4_ARGS,
+    ]),
     ...located,
     cluster: news.cluster as string,
     namespace: (news.namespace as string | undefined) ?? "default",
@@ -106,6 +114,12 @@ export async function check(
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
   if (isUnknown(props)) return { inputs: jsonClean({ ...props, pools: UNKNOWN, l4: UNKNOWN }), failures };
   const resolved = await resolveTargets(props, settings);
+  if (resolved.refused) {
+    for (const r of resolved.refused) {
+      const event = { type: "Warning" as const, reason: "Refused", action: "Check", note: r.reason };
+      await recordOnServices(props, settings, event, [r.service]);
+    }
+  }
   const refused = resolved.failures.length > 0 ? resolved.failures : await refFailures(props, settings, resolved.refs);
   // An import records the members the pools hold (import.ts): pods that moved since AKO stopped are the next
   // preview's change, not a reason to refuse the import.
@@ -245,19 +259,44 @@ async function apply(
   const adopt = adopting(p) || adopting(olds);
   // Until the objects are rewritten in our shape, a partial failure must still let the next run take them over.
   const kept = adopt && olds?.adoptedFrom === "ako" ? { adoptedFrom: "ako" } : {};
-  return writing(
-    conn,
-    id,
-    () => ({ ...outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }), ...kept }),
-    async (s) => {
-      const result = await applyVirtualService(s, {
-        ...spec(located, resolved.pools, resolved.l4),
-        ...(adopt ? { adopt } : {}),
-      });
-      return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
-    },
-    p,
-  );
+  let vips: () => Promise<string[]> = async () => [];
+  let outs: VirtualServiceOuts;
+  try {
+    outs = await writing(
+      conn,
+      id,
+      () => ({ ...outputs(located, empty, { conflicts: resolved.conflicts, warnings: [] }), ...kept }),
+      async (s) => {
+        const result = await applyVirtualService(s, {
+          ...spec(located, resolved.pools, resolved.l4),
+          ...(adopt ? { adopt } : {}),
+        });
+        vips = () => reading(conn, (r) => readVsVipAddresses(r, result.state.vsvipUuid, p.tenant));
+        return outputs(located, result.state, { conflicts: resolved.conflicts, warnings: result.warnings });
+      },
+      p,
+    );
+  } catch (err) {
+    if (unreachable(err)) await recordOnServices(p, settings, unreachableEvent(conn.controller, err));
+    throw err;
+  }
+  const warnings = await writeBack(p, settings, outs, olds, vips);
+  return warnings.length > 0 ? { ...outs, warnings: [...outs.warnings, ...warnings] } : outs;
+}
+
+/** A controller that could not be reached (no answer, refused connection, timeout), as opposed to one that said no. */
+function unreachable(err: unknown): boolean {
+  const e = err as { name?: string; status?: number; code?: string };
+  return e?.name === "AviError" && e.status === undefined && e.code !== undefined;
+}
+
+function unreachableEvent(controller: string, err: unknown) {
+  return {
+    type: "Warning" as const,
+    reason: "ControllerUnreachable",
+    action: "Apply",
+    note: `The Avi Controller ${controller} could not be reached; nothing changed: ${(err as Error).message}`,
+  };
 }
 
 export async function create(inputs: VirtualServiceProps, settings: Settings | undefined) {
@@ -305,6 +344,7 @@ export async function remove(props: VirtualServiceOuts, settings: Settings | und
   const conn = connectionFor(props, settings, "Delete");
   const known = poolViews(props.pools) ?? [];
   const { left } = await reading(conn, (s) => deleteVirtualService(s, spec(props, known)));
+  if (left.length === 0) await clearBack(props, settings, props.vipAddress);
   if (left.length > 0) {
     const name = virtualServiceName(props.cluster, props.namespace, props.service);
     throw new Error(

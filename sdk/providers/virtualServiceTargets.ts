@@ -6,6 +6,8 @@ import { type AviConnection, missingObjects } from "../../provider/avi";
 import { readServicePlacements } from "../../provider/kube";
 import {
   agreedVip,
+  classRefusal,
+  DEFAULT_LOAD_BALANCER_CLASS,
   type HealthMonitorArgs,
   type L4Plan,
   type L4Target,
@@ -35,6 +37,8 @@ export interface Resolved {
   failures: Failure[];
   /** Named objects that must exist on the controller, by Avi type, each with the fields naming it. */
   refs: Record<string, Record<string, string[]>>;
+  /** Services refused because their loadBalancerClass is another load balancer's: name and why. */
+  refused?: { service: string; reason: string }[];
 }
 
 interface Target {
@@ -92,8 +96,15 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
   const pools: PoolMap = {};
   const l4Targets: L4Target[] = [];
   const members: SharedMember[] = [];
+  const refused: { service: string; reason: string }[] = [];
   targets.forEach((t, i) => {
     const svc = placements[i]!;
+    // Another class's Service belongs to another load balancer: refused before anything is planned or written.
+    const refusal = classRefusal(svc, p.loadBalancerClass ?? DEFAULT_LOAD_BALANCER_CLASS);
+    if (refusal) {
+      failures.push({ property: `${t.prefix}service`, reason: refusal });
+      refused.push({ service: t.name, reason: refusal });
+    }
     // The one computation of a Service's pools (the sync and `avi-k8s plan` use it too); a shared VIP's pools are
     // named after its key.
     const own = planServicePools(p.cluster, svc, t.ports);
@@ -131,7 +142,15 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
   };
   addRef(refs, "applicationprofile", p.applicationProfile, "applicationProfile");
   addRef(refs, "networkprofile", p.networkProfile, "networkProfile");
-  return { pools, l4: l4.plan, ...(vip ? { vip } : {}), conflicts, failures, refs };
+  return {
+    pools,
+    l4: l4.plan,
+    ...(vip ? { vip } : {}),
+    conflicts,
+    failures,
+    refs,
+    ...(refused.length ? { refused } : {}),
+  };
 }
 
 function vipOf(

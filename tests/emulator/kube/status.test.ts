@@ -118,4 +118,25 @@ describe("Kubernetes emulator status subresources (services, pods)", function ()
     ).body;
     assert.deepEqual(out.status, { loadBalancer: {} });
   });
+  it("refuses a write naming another object's uid, as ValidateObjectMetaUpdate does (a replaced pod)", async () => {
+    kube.addPod({ name: "u-1", node: "node1", labels: { app: "u" } });
+    const path = "/api/v1/namespaces/default/pods/u-1/status";
+    const patch = (uid: string) =>
+      call(kube, "PATCH", path, {
+        body: { metadata: { uid }, status: { conditions: [{ type: "example.com/gate", status: "True" }] } },
+        contentType: "application/strategic-merge-patch+json",
+      });
+    const stale = await patch("00000000-0000-4000-8000-000000000000");
+    assert.equal(stale.status, 422);
+    assert.equal(
+      stale.body.message,
+      'Pod "u-1" is invalid: metadata.uid: Invalid value: "00000000-0000-4000-8000-000000000000": field is immutable',
+    );
+    const uid = kube.get("pods", "u-1", "default")?.metadata.uid as string;
+    const ok = await patch(uid);
+    assert.equal(ok.status, 200);
+    // Strategic merge: conditions merge by type, the kubelet's are kept.
+    const types = (ok.body.status.conditions as { type: string }[]).map((c) => c.type);
+    assert.ok(types.includes("example.com/gate") && types.includes("ContainersReady"), types.join());
+  });
 });

@@ -44,6 +44,9 @@ describe("the sync's declared Kubernetes permissions", () => {
         "discovery.k8s.io/endpointslices: list,watch",
         "crd.projectcalico.org/blockaffinities: list,watch",
         "cilium.io/ciliumnodes: list,watch",
+        "/services/status: patch",
+        "/pods/status: get,patch",
+        "events.k8s.io/events: create",
       ],
     );
     assert.ok(clusterRules().every((r) => r.resourceNames === undefined));
@@ -66,7 +69,14 @@ describe("the sync's declared Kubernetes permissions", () => {
     assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services", namespace: "shop", name: "api" }), false);
     assert.equal(ok({ verb: "get", apiGroup: "", resource: "secrets", namespace: "avi-k8s", name: "a" }), false);
     assert.equal(ok({ verb: "list", apiGroup: "", resource: "pods" }), false);
-    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), false);
+    // Status only: the gate and the VIP are written through the status subresources, never the objects.
+    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), true);
+    assert.equal(ok({ verb: "update", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), false);
+    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "pods/status", namespace: "a", name: "b" }), true);
+    assert.equal(ok({ verb: "get", apiGroup: "", resource: "pods", namespace: "a", name: "b" }), false);
+    assert.equal(ok({ verb: "patch", apiGroup: "", resource: "pods", namespace: "a", name: "b" }), false);
+    assert.equal(ok({ verb: "create", apiGroup: "events.k8s.io", resource: "events", namespace: "a" }), true);
+    assert.equal(ok({ verb: "create", apiGroup: "", resource: "events", namespace: "a" }), false);
     const lease = { apiGroup: "coordination.k8s.io", resource: "leases" };
     assert.equal(ok({ verb: "create", ...lease, namespace: "avi-k8s" }), true);
     assert.equal(ok({ verb: "create", ...lease, namespace: "kube-system" }), false);
