@@ -1,11 +1,12 @@
 // SYNC_PERMISSIONS against what `avi-k8s sync` really asks the API server, both ways: two replicas electing on a
-// Lease follow a pod deletion and a new node, then the leader stops and releases; every request in the Kubernetes
+// Lease write web's VIP to its status, set a pod's readiness gate, follow a pod deletion and a new node, then the leader stops and releases; every request in the Kubernetes
 // emulator's log must be granted by the rules the in-cluster component renders (permits()), and every verb of every
 // declared permission must have been used by some request (the CNI objects on the fixtures that serve them). A
 // permission the sync stops needing, or a request it starts making without one, fails here.
 import * as assert from "node:assert/strict";
 import { fixturePath } from "../../../emulator/kube";
 import { permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
+import { POOL_MEMBER_GATE } from "../../../provider/plan";
 import { defaultLeaseName } from "../../../provider/sync";
 import { CLUSTER, poolServers, type RunningSync, runSync, startSyncLab, within } from "./support";
 
@@ -16,6 +17,18 @@ async function requestsOfTheSync(fixture: string): Promise<{ used: Set<string>; 
   const lab = await startSyncLab({ kube: { topology: fixturePath(`${fixture}.yaml`) } });
   const syncs: RunningSync[] = [];
   try {
+    // The Kubernetes side too: web as a LoadBalancer (its VIP goes to the status) with a pod that lists the
+    // readiness gate and has no condition yet (the sync reads its status and sets the gate).
+    const svc = JSON.parse(JSON.stringify(lab.kube.get("services", "web", "default")));
+    delete svc.metadata.resourceVersion;
+    lab.kube.apply({ ...svc, spec: { ...svc.spec, type: "LoadBalancer" } });
+    const gated = lab.kube.list("pods", "default").filter((p) => p.metadata.labels?.app === "web")[1];
+    if (gated) {
+      const pod = JSON.parse(JSON.stringify(gated));
+      delete pod.metadata.resourceVersion;
+      pod.spec.readinessGates = [{ conditionType: POOL_MEMBER_GATE }];
+      lab.kube.apply(pod);
+    }
     // What the `up` before it read is not the sync's.
     lab.kube.requestLog.length = 0;
     for (const identity of ["a", "b"]) {
@@ -34,6 +47,12 @@ async function requestsOfTheSync(fixture: string): Promise<{ used: Set<string>; 
     await within(15_000, "a ready leader and a ready follower", () =>
       syncs.every((s) => s.handle.ready() && syncs.some((x) => x.handle.leader())),
     );
+    await within(10_000, "the gate set and the VIP on the Service", () => {
+      const pod = gated && lab.kube.get("pods", gated.metadata.name as string, "default");
+      const gate = pod?.status?.conditions?.find((c: { type: string }) => c.type === POOL_MEMBER_GATE);
+      const ingress = lab.kube.get("services", "web", "default")?.status?.loadBalancer?.ingress ?? [];
+      return (!gated || gate?.status === "True") && ingress.length > 0;
+    });
     const before = poolServers(lab.avi).length;
     const web = lab.kube.list("pods", "default").find((p) => p.metadata.labels?.app === "web");
     lab.kube.deletePod("default", web?.metadata.name as string);
