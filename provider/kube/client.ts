@@ -7,7 +7,7 @@ import { describePermission, errorForStatus, KubeReadError, type Permission } fr
 import { watchStream } from "./watch";
 
 export interface RequestInfo {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH";
   /** Path and query, e.g. /api/v1/nodes?limit=500. */
   path: string;
 }
@@ -48,9 +48,12 @@ export interface KubeClient {
     onEvent: (event: WatchEvent) => void,
     signal: AbortSignal,
   ): Promise<void>;
-  /** One write (POST or PUT) with a JSON body: the status and the parsed answer; errors are the caller's to read. */
+  /**
+   * One write with a JSON body (PATCH: a JSON merge patch): the status and the parsed answer; errors are the
+   * caller's to read.
+   */
   send(
-    method: "POST" | "PUT",
+    method: "POST" | "PUT" | "PATCH",
     path: string,
     body: unknown,
     perm: Permission,
@@ -102,7 +105,7 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
   function request(
     pathAndQuery: string,
     perm: Permission,
-    method: "GET" | "POST" | "PUT" = "GET",
+    method: RequestInfo["method"] = "GET",
     body?: unknown,
   ): Promise<Reply> {
     opts.onRequest?.({ method, path: pathAndQuery });
@@ -119,7 +122,12 @@ export async function openClient(conn: KubeConnection, opts: ClientOptions = {})
           headers: {
             ...(options.headers as http.OutgoingHttpHeaders),
             Accept: "application/json",
-            ...(payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {}),
+            ...(payload
+              ? {
+                  "Content-Type": method === "PATCH" ? "application/merge-patch+json" : "application/json",
+                  "Content-Length": payload.length,
+                }
+              : {}),
           },
           timeout: timeoutMs,
         },

@@ -24,7 +24,7 @@ export class KubeReadError extends Error {
 
 /** What a request needs, so a 403 can name the missing RBAC permission. */
 export interface Permission {
-  verb: "get" | "list" | "watch" | "create" | "update";
+  verb: "get" | "list" | "watch" | "create" | "update" | "patch";
   /** Plural resource, e.g. "nodes", "endpointslices", "blockaffinities". */
   resource: string;
   /** API group; "" for the core group. */
