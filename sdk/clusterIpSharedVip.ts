@@ -51,6 +51,10 @@ export interface ClusterIpSharedVipArgs {
   /** Default: the Services' loadBalancerSourceRanges, which must agree (one policy guards the one VIP). */
   sourceRanges?: pulumi.Input<pulumi.Input<string>[]>;
   fullClientLogs?: pulumi.Input<boolean>;
+  /** Mode nodeportlocal: set (and on destroy remove) every member's nodeportlocal.antrea.io/enabled annotation. */
+  annotateService?: pulumi.Input<boolean>;
+  /** Mode nodeport: take each node's address inside these networks (multi-NIC nodes). */
+  nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -85,6 +89,8 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
   declare readonly pools: pulumi.Output<Record<string, PoolOutput>>;
   readonly poolList: pulumi.Output<PoolListOutput[]>;
   declare readonly l4: pulumi.Output<unknown>;
+  /** The cluster's mode when not clusterip ("nodeport", "nodeportlocal"), wherever it was set. */
+  declare readonly mode: pulumi.Output<string | undefined>;
   declare readonly conflicts: pulumi.Output<string[]>;
   declare readonly warnings: pulumi.Output<string[]>;
 
@@ -108,6 +114,8 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         pool: args.pool,
         sourceRanges: args.sourceRanges,
         fullClientLogs: args.fullClientLogs,
+        annotateService: args.annotateService,
+        nodeNetworks: args.nodeNetworks,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,
@@ -118,6 +126,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         warnings: undefined,
         controllerUrl: undefined,
         kubeServer: undefined,
+        mode: undefined,
       },
       withSecretOutputs(opts),
       "avi-k8s",
@@ -126,3 +135,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
     this.poolList = this.pools.apply(poolListOf);
   }
 }
+
+/** ClusterIpSharedVip under a name that reads right in every mode (same type: switching names replaces nothing). */
+export class AviK8sSharedVip extends ClusterIpSharedVip {}
+export type AviK8sSharedVipArgs = ClusterIpSharedVipArgs;

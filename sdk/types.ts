@@ -10,10 +10,10 @@ import type {
   ResponseCode,
   ServerDisableType,
 } from "../provider/plan/l4types";
-import type { CniChoice, Protocol } from "../provider/plan/types";
+import type { CniChoice, Mode, Protocol } from "../provider/plan/types";
 import type { SETTINGS, SettingKey, SettingType } from "../provider/settings";
 
-export type { CniChoice, Protocol };
+export type { CniChoice, Mode, Protocol };
 export type {
   ClientIpPersistenceArgs,
   HealthMonitorArgs,

@@ -14,12 +14,19 @@
 //   object of another kind (a pool, a VS) would show up where operators look for real load balancers.
 import type { CniChoice, DesiredServer } from "../plan/types";
 import { AviError } from "./errors";
-import { MEMBERSHIP_MARKER, type Membership, markerValues, SYNC_MEMBERSHIP, withMembership } from "./markers";
+import {
+  MEMBERSHIP_MARKER,
+  type Membership,
+  markerValues,
+  SYNC_MEMBERSHIP,
+  serverSourceOf,
+  withMembership,
+} from "./markers";
 import { type Json, markersFor, serverToAvi, sortServers } from "./objects";
 import { serverChange, serversOf } from "./pools";
 import type { AviSession } from "./session";
 import { conflictPause } from "./store";
-import type { ServerChange } from "./types";
+import type { ServerChange, ServerSource } from "./types";
 
 export { MEMBERSHIP_MARKER, type Membership, SYNC_MEMBERSHIP, withMembership };
 export const ROUTE_RECORD_TYPE = "SG_TYPE_KEYVAL";
@@ -49,6 +56,8 @@ export interface SyncPool {
   name: string;
   namespace: string;
   service: string;
+  /** How its servers are derived (markers mode, nodeselector, nodenetworks); absent: clusterip. */
+  source?: ServerSource;
 }
 
 /**
@@ -67,8 +76,15 @@ export async function listSyncPools(s: AviSession, cluster: string): Promise<Syn
       name: String(p.name),
       namespace: markerValues(p, "Namespace")[0] as string,
       service: markerValues(p, "ServiceName")[0] as string,
+      ...sourceOf(p),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function sourceOf(p: Json): { source?: ServerSource } {
+  const src = serverSourceOf(p);
+  if (src.mode === "clusterip") return {};
+  return { source: src as ServerSource };
 }
 
 export interface PoolMembersResult {

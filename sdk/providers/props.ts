@@ -158,6 +158,13 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   conflicts?: string[];
   /** Create only: take over the objects AKO made for this Service instead of refusing them. */
   adopt?: boolean;
+  /**
+   * Mode nodeportlocal: let the resource set the Service's nodeportlocal.antrea.io/enabled annotation (and remove it
+   * on destroy, when it set it). Without it a Service lacking the annotation is an error: never patched silently.
+   */
+  annotateService?: boolean;
+  /** Mode nodeport: each node's address is taken inside these networks (multi-NIC nodes), as the routes' next hop. */
+  nodeNetworks?: string[];
 }
 export const VS_INPUT_KEYS = [
   "cluster",
@@ -180,6 +187,10 @@ export const VS_INPUT_KEYS = [
   "membership",
   "pools",
   "l4",
+  "mode",
+  "nodeSelector",
+  "nodeNetworks",
+  "annotateService",
 ] as const;
 /** A new VIP replaces the virtual service, deleting first: the controller cannot move a VsVip's address in place. */
 export const VS_REPLACE_KEYS = [
@@ -206,4 +217,9 @@ export interface VirtualServiceOuts extends Omit<VirtualServiceProps, "pools"> {
   importId?: string;
   /** "ako" while the objects are AKO's shape: updates and deletes take them over (provider/avi/adopt.ts). */
   adoptedFrom?: "ako";
+  /**
+   * The Services whose nodeportlocal.antrea.io/enabled annotation this resource set (annotateService): removed on
+   * destroy, or when the resource stops asking for it. Absent: it set none.
+   */
+  annotated?: string[];
 }
