@@ -128,12 +128,13 @@ export function annotateForNodePortLocal(
 /** Nodes and the named services over one connection. */
 export function readPlacement(
   conn: KubeConnection,
-  opts: NodeReadOptions & ReadHooks & { services: ServiceRef[] },
+  opts: NodeReadOptions & ReadHooks & { services: ServiceRef[]; podAnnotations?: boolean },
 ): Promise<Placement> {
   return withClient(conn, opts, async (c) => {
     const nodes = await readNodesWith(c, opts);
     const services: ServicePlacement[] = [];
-    for (const s of opts.services) services.push(await readServiceWith(c, s, opts.pageSize));
+    const read = { podAnnotations: opts.podAnnotations === true };
+    for (const s of opts.services) services.push(await readServiceWith(c, s, opts.pageSize, read));
     return { cniSource: nodes.cniSource, nodes: nodes.nodes, services, notes: nodes.notes, detection: nodes.detection };
   });
 }

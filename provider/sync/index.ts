@@ -19,12 +19,20 @@ import type { SyncMode } from "./modes";
 
 export type { PoolReconciled, SyncEffects } from "./effects";
 export { NotLeader } from "./engine";
-export { blockAffinityMeaning, ciliumNodeMeaning, nodeMeaning, serviceMeaning, sliceMeaning } from "./filter";
+export {
+  blockAffinityMeaning,
+  ciliumNodeMeaning,
+  nodeMeaning,
+  nodePortNodeMeaning,
+  nplPodMeaning,
+  serviceMeaning,
+  sliceMeaning,
+} from "./filter";
 export { parseListen } from "./health";
 export { microTime } from "./lease";
 export { consoleLog, type Log } from "./log";
 export { LATENCY_BUCKETS, quantile, type SyncMetrics } from "./metrics";
-export { PLANNERS, type ServicePlanner, type SyncMode } from "./modes";
+export { type PlanContext, PLANNERS, plannerOf, type ServicePlanner, type SyncMode } from "./modes";
 export { createScheduler, type Scheduler } from "./schedule";
 
 /**
@@ -48,6 +56,8 @@ export const SYNC_RBAC: { cluster: RbacRule[]; leaseNamespace: RbacRule[] } = {
     { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
     { apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
+    // Mode nodeportlocal: the pods' nodeportlocal.antrea.io annotation (Antrea's per-pod node ports).
+    { apiGroups: [""], resources: ["pods"], verbs: ["list", "watch"] },
     {
       apiGroups: ["crd.projectcalico.org"],
       resources: ["blockaffinities"],

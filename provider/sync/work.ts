@@ -16,13 +16,16 @@ import {
 import { type KubeClient, KubeReadError, readNodesWith } from "../kube";
 import { type DesiredPool, planRoutes, type RouteChange } from "../plan";
 import type { SyncEffects } from "./effects";
-import type { ServicePlanner } from "./modes";
+import { type PlanContext, plannerOf, type ServicePlanner } from "./modes";
 
 export interface WorkContext {
   cluster: string;
   kube: KubeClient;
   avi: AviSession;
+  /** The planner of pools whose markers record no mode (clusterip). */
   planner: ServicePlanner;
+  /** The cluster's nodes, shared by the nodeport Services of one node generation (engine.ts). */
+  nodes?: PlanContext["nodes"];
   pageSize: number;
   /** Throws when this replica may not write (it does not hold the Lease). */
   canWrite(): void;
@@ -56,7 +59,10 @@ export async function reconcileService(
   let planned: DesiredPool[];
   const readStart = Date.now();
   try {
-    planned = await ctx.planner.plan(ctx.kube, ctx.cluster, { namespace, name: service }, ctx.pageSize);
+    const planner = plannerOf(pools, ctx.planner);
+    const source = pools.find((p) => p.source)?.source;
+    const planCtx: PlanContext = { ...(source ? { source } : {}), ...(ctx.nodes ? { nodes: ctx.nodes } : {}) };
+    planned = await planner.plan(ctx.kube, ctx.cluster, { namespace, name: service }, ctx.pageSize, planCtx);
   } catch (err) {
     // A Service that is gone or unusable leaves its pools as they are (its resource reports it on the next run).
     if (
