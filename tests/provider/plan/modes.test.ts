@@ -46,7 +46,7 @@ function web(extra: Partial<ServicePlacement> = {}, endpoints?: ServicePlacement
             ready: true,
             serving: true,
             terminating: false,
-            pod: { name: "web-a" },
+            pod: { namespace: "default", name: "web-a" },
           },
           {
             family: "ipv4" as const,
@@ -56,7 +56,7 @@ function web(extra: Partial<ServicePlacement> = {}, endpoints?: ServicePlacement
             ready: true,
             serving: true,
             terminating: false,
-            pod: { name: "web-c" },
+            pod: { namespace: "default", name: "web-c" },
           },
         ],
       },
@@ -150,7 +150,7 @@ describe("provider/plan mode nodeport", () => {
         ready: false,
         serving: true,
         terminating: true,
-        pod: { name: "a" },
+        pod: { namespace: "default", name: "a" },
       },
       {
         family: "ipv4" as const,
@@ -160,7 +160,7 @@ describe("provider/plan mode nodeport", () => {
         ready: true,
         serving: true,
         terminating: false,
-        pod: { name: "c" },
+        pod: { namespace: "default", name: "c" },
       },
     ];
     const three = [...NODES, node("node3", "10.100.1.103")];
