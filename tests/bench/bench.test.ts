@@ -66,6 +66,7 @@ describe("bench --quick", function () {
       "vs:create",
       "vs:diff",
       "vs:update-pod",
+      "vs-nodeport:check",
     ]);
     for (const r of report.rows) {
       assert.ok(r.ms > 0 && r.cpuMs >= 0 && r.peakRssMB > 0, `${r.resource} ${r.step}: ${r.ms} ms ${r.peakRssMB} MB`);
