@@ -126,7 +126,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         warnings: undefined,
         controllerUrl: undefined,
         kubeServer: undefined,
-        mode: undefined,
+        // `mode` is a connection setting (kubernetes.mode, above): its output needs no placeholder.
       },
       withSecretOutputs(opts),
       "avi-k8s",
