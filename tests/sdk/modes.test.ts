@@ -232,6 +232,27 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     assert.equal(obj("pool", pool), undefined);
   });
 
+  it("membership sync in nodeport records the mode and node selector on the pool, for avi-k8s sync", async () => {
+    await patchWeb({
+      spec: { type: "LoadBalancer", ports: [{ name: "http", port: 80, targetPort: "http", nodePort: 30080 }] },
+    });
+    const bad = await check(VS_TYPE, "bad", {}, { ...base, mode: "nodeport", nodeSelector: "zone in a" });
+    assert.equal(bad.failures[0]?.property, "nodeSelector");
+    assert.match(bad.failures[0]!.reason, /nodeSelector 'zone in a' is not a label selector: .*parentheses/);
+    const st: Stack = {};
+    const news = { ...base, mode: "nodeport", nodeSelector: "!edge-only", membership: "sync" };
+    await up("npsync", st, news);
+    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
+    const markers = obj("pool", pool)!.markers as { key: string; values: string[] }[];
+    assert.deepEqual(markers.slice(-3), [
+      { key: "membership", values: ["sync"] },
+      { key: "mode", values: ["nodeport"] },
+      { key: "nodeselector", values: ["!edge-only"] },
+    ]);
+    const again = await preview("npsync", st, news);
+    assert.equal(again.diff?.changes, "none");
+  });
+
   it("switching a cluster from clusterip to nodeport is a readable plan: the pool's servers change, the mode shows", async () => {
     const st: Stack = {};
     await up("switch", st, base);
