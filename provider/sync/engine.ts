@@ -4,8 +4,7 @@
 // A full resync (discovery, then every key once) runs at start and every `resyncMs`; discovery alone runs every
 // `discoveryMs`, so a resource switched to sync mode is picked up without waiting for a resync.
 import { AviError, type AviSession, listRouteRecords, listSyncPools, type RouteRecord, type SyncPool } from "../avi";
-import { backoffMs, type Informer, type KubeClient, KubeReadError, readNodesWith, startInformer } from "../kube";
-import type { NodePlacement } from "../plan";
+import { backoffMs, type Informer, type KubeClient, KubeReadError, startInformer } from "../kube";
 import { LABEL_SERVICE_NAME } from "../kube/raw";
 import type { SyncEffects } from "./effects";
 import {
@@ -20,7 +19,7 @@ import {
 } from "./filter";
 import { type Log, latencyText, poolLine, routesLine } from "./log";
 import { countEvent, observe, type SyncMetrics } from "./metrics";
-import { PLANNERS, plannerOf, type SyncMode } from "./modes";
+import { PLANNERS, plannerOf, type SyncMode, sharedNodeLists } from "./modes";
 import { createScheduler } from "./schedule";
 import { reconcileRoutes, reconcileService, type WorkContext } from "./work";
 
@@ -72,8 +71,7 @@ export function startEngine(o: EngineOptions): Engine {
   let nodeWatchForNodePort = false;
   const podWatches = new Map<string, Informer>(); // namespace -> pods watch (nodeportlocal Services there)
   // NodePort Services share one node list per node generation: a node event starts a new one.
-  let nodeGeneration = 0;
-  const nodeCache = new Map<string, { generation: number; nodes: Promise<NodePlacement[]> }>();
+  const nodeLists = sharedNodeLists(o.kube, o.pageSize);
   const cniWatches = new Map<string, Informer>();
   const timers: NodeJS.Timeout[] = [];
   let ready = false;
@@ -81,27 +79,12 @@ export function startEngine(o: EngineOptions): Engine {
   let resyncing: Promise<void> | undefined;
 
   const modeOf = (key: string) => plannerOf(services.get(key) ?? [], planner);
-  const readNodes = (networks: readonly string[]): Promise<NodePlacement[]> => {
-    const k = networks.join(",");
-    const hit = nodeCache.get(k);
-    if (hit && hit.generation === nodeGeneration) return hit.nodes;
-    const nodes = readNodesWith(o.kube, {
-      cni: "auto",
-      pageSize: o.pageSize,
-      ...(networks.length > 0 ? { nodeNetworks: [...networks] } : {}),
-    }).then((r) => r.nodes);
-    // A failed read is not kept: the next Service reads again.
-    nodes.catch(() => nodeCache.delete(k));
-    nodeCache.set(k, { generation: nodeGeneration, nodes });
-    return nodes;
-  };
-
   const ctx: WorkContext = {
     cluster: o.cluster,
     kube: o.kube,
     avi: o.avi,
     planner,
-    nodes: readNodes,
+    nodes: nodeLists.read,
     pageSize: o.pageSize,
     canWrite: o.canWrite,
     effects: o.effects ?? {},
@@ -235,7 +218,7 @@ export function startEngine(o: EngineOptions): Engine {
   }
 
   const touchRoutes = () => {
-    nodeGeneration++;
+    nodeLists.invalidate();
     for (const name of records.keys()) noteEvent(routesKey(name));
     for (const k of services.keys()) if (modeOf(k).dependsOnNodes) noteEvent(`svc:${k}`);
   };

@@ -108,3 +108,34 @@ export function plannerOf(pools: readonly { source?: ServerSource }[], fallback:
   const mode = pools.find((p) => p.source)?.source?.mode;
   return mode ? PLANNERS[mode] : fallback;
 }
+
+/**
+ * The cluster's nodes for the NodePort Services of one node generation: one list (per node-network choice) shared
+ * by every Service a node event touches, read again after `invalidate()` (the next node event). A failed read is not
+ * kept: the next Service reads again.
+ */
+export function sharedNodeLists(
+  client: KubeClient,
+  pageSize: number,
+): { read(nodeNetworks: readonly string[]): Promise<NodePlacement[]>; invalidate(): void } {
+  let generation = 0;
+  const cache = new Map<string, { generation: number; nodes: Promise<NodePlacement[]> }>();
+  return {
+    read(networks) {
+      const k = networks.join(",");
+      const hit = cache.get(k);
+      if (hit && hit.generation === generation) return hit.nodes;
+      const nodes = readNodesWith(client, {
+        cni: "auto",
+        pageSize,
+        ...(networks.length > 0 ? { nodeNetworks: [...networks] } : {}),
+      }).then((r) => r.nodes);
+      nodes.catch(() => cache.delete(k));
+      cache.set(k, { generation, nodes });
+      return nodes;
+    },
+    invalidate() {
+      generation++;
+    },
+  };
+}
