@@ -6,11 +6,60 @@ import * as assert from "node:assert/strict";
 import { applyVirtualService } from "../../../provider/avi";
 import { readModePlacement } from "../../../provider/kube";
 import { type Mode, parseSelector, planServicePools } from "../../../provider/plan";
+import { parseSyncArgs } from "../../../cli/sync";
+import { nodeMeaning, nodePortNodeMeaning, nplPodMeaning, serviceMeaning } from "../../../provider/sync";
 import { call } from "../../emulator/kube/helpers";
 import { routesOf } from "../../reliability/support/oracle";
 import { CLUSTER, POOL, poolServers, type RunningSync, runSync, type SyncLab, startSyncLab, within } from "./support";
 
 const MERGE = "application/merge-patch+json";
+
+describe("provider/sync's change filter for the node-port modes", () => {
+  const node = (
+    extra: { ready?: string; unschedulable?: boolean; labels?: Record<string, string>; beat?: string } = {},
+  ) => ({
+    metadata: { name: "node1", resourceVersion: extra.beat ?? "1", labels: extra.labels ?? { zone: "a" } },
+    spec: { podCIDRs: ["192.168.101.0/24"], ...(extra.unschedulable ? { unschedulable: true } : {}) },
+    status: {
+      addresses: [{ type: "InternalIP", address: "10.100.1.101" }],
+      conditions: [{ type: "Ready", status: extra.ready ?? "True", lastHeartbeatTime: extra.beat ?? "t0" }],
+    },
+  });
+
+  it("a heartbeat is no NodePort change; readiness, a cordon or a label is (the routes' filter ignores them)", () => {
+    const base = nodePortNodeMeaning(node());
+    assert.equal(nodePortNodeMeaning(node({ beat: "t1" })), base);
+    assert.notEqual(nodePortNodeMeaning(node({ ready: "False" })), base);
+    assert.notEqual(nodePortNodeMeaning(node({ unschedulable: true })), base);
+    assert.notEqual(nodePortNodeMeaning(node({ labels: { zone: "b" } })), base);
+    assert.equal(nodeMeaning(node({ ready: "False", labels: { zone: "b" } })), nodeMeaning(node()));
+  });
+
+  it("sees Antrea's pod annotation, the traffic policy and the NodePortLocal opt-in", () => {
+    const pod = (npl?: string) => ({
+      metadata: {
+        name: "web-a",
+        resourceVersion: "1",
+        labels: { app: "web" },
+        annotations: npl ? { "nodeportlocal.antrea.io": npl } : {},
+      },
+    });
+    assert.notEqual(nplPodMeaning(pod("[]")), nplPodMeaning(pod()));
+    assert.equal(nplPodMeaning({ ...pod(), status: { phase: "Running" } }), nplPodMeaning(pod()));
+    const svc = (spec: Record<string, unknown>, annotations: Record<string, string> = {}) => ({
+      metadata: { annotations },
+      spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 80, nodePort: 30080 }], ...spec },
+    });
+    assert.notEqual(serviceMeaning(svc({ externalTrafficPolicy: "Local" })), serviceMeaning(svc({})));
+    assert.notEqual(serviceMeaning(svc({}, { "nodeportlocal.antrea.io/enabled": "true" })), serviceMeaning(svc({})));
+  });
+
+  it("avi-k8s sync refuses --mode and --node-selector: each pool carries its own", () => {
+    const r = parseSyncArgs(["--cluster", "c1", "--mode", "nodeport"], {});
+    assert.equal(r.kind, "error");
+    assert.match(r.kind === "error" ? r.message : "", /--mode is not a sync option: each pool carries the mode/);
+  });
+});
 
 describe("provider/sync in modes nodeport and nodeportlocal", function () {
   this.timeout(60_000);
