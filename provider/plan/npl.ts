@@ -158,7 +158,8 @@ export function planNodePortLocalPools(
     const list = (xs: string[]) => [...new Set(xs)].sort().join(", ");
     if (waiting.length > 0) {
       conflicts.push({
-        kind: "no-node-port-local",
+        // Pending, not wrong: Antrea annotates the pods shortly after the Service opts in.
+        kind: "node-port-local-pending",
         message: `${label}: pod${waiting.length === 1 ? "" : "s"} ${list(waiting)} carr${waiting.length === 1 ? "ies" : "y"} no ${ANNOTATION_NPL} annotation yet (Antrea writes it for the pods of a Service annotated ${ANNOTATION_NPL_ENABLED}: "true"); no server until it does.`,
       });
     }

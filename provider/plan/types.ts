@@ -178,6 +178,7 @@ export type ConflictKind =
   | "no-pod-cidr"
   | "no-endpoints"
   | "no-node-port-local"
+  | "node-port-local-pending"
   | "other";
 
 export interface Conflict {

@@ -38,7 +38,7 @@ export interface Resolved {
   failures: Failure[];
   /** Named objects that must exist on the controller, by Avi type, each with the fields naming it. */
   refs: Record<string, Record<string, string[]>>;
-  /** The mode the servers were planned in, and (nodeportlocal) how many pods Antrea has not annotated yet. */
+  /** The mode the servers were planned in, and (nodeportlocal) how many pools have pods Antrea has not mapped yet. */
   mode: Mode;
   pending: number;
 }
@@ -116,7 +116,7 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
     // The one computation of a Service's pools (the sync and `avi-k8s plan` use it too); a shared VIP's pools are
     // named after its key.
     const own = planServicePools(p.cluster, svc, t.ports, modeOptions);
-    pending += own.conflicts.filter((c) => c.kind === "no-node-port-local").length;
+    pending += own.conflicts.filter((c) => c.kind === "node-port-local-pending").length;
     failures.push(...own.failures.map((f) => ({ ...f, property: `${t.prefix}${f.property}` })));
     const chosen = t.ports ? { ...svc, ports: svc.ports.filter((sp) => t.ports?.includes(sp.port)) } : svc;
     const planned = p.members ? planSharedPools(p.cluster, p.service, chosen, own.pools) : own.pools;

@@ -225,7 +225,7 @@ describe("provider/plan mode nodeportlocal", () => {
       "the UDP entry of the same pod port is not a TCP server",
     );
     assert.ok(
-      r.conflicts.some((c) => c.kind === "no-node-port-local" && /web-c carries no nodeportlocal/.test(c.message)),
+      r.conflicts.some((c) => c.kind === "node-port-local-pending" && /web-c carries no nodeportlocal/.test(c.message)),
     );
     assert.deepEqual(r.failures, []);
     const off = planServicePools("c1", { ...svc, nodePortLocalEnabled: false }, undefined, { mode: "nodeportlocal" });
