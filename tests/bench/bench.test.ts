@@ -62,11 +62,11 @@ describe("bench --quick", function () {
       "routes:diff",
       "routes:update-node",
       "routes:update-pod",
+      "vs-nodeport:check",
       "vs:check",
       "vs:create",
       "vs:diff",
       "vs:update-pod",
-      "vs-nodeport:check",
     ]);
     for (const r of report.rows) {
       assert.ok(r.ms > 0 && r.cpuMs >= 0 && r.peakRssMB > 0, `${r.resource} ${r.step}: ${r.ms} ms ${r.peakRssMB} MB`);
@@ -121,7 +121,7 @@ describe("bench --quick", function () {
 
   it("prints the table as it goes and PASS or FAIL for each target", () => {
     assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
-    const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
+    const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs|vs-nodeport) /.test(l));
     assert.equal(lines.length, report.rows.length);
     for (const t of report.targets) {
       assert.ok(t.kind === "count" || t.kind === "timing", `${t.name}: kind ${t.kind}`);
