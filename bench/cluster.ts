@@ -28,6 +28,8 @@ export interface ScenarioEnv {
   joinNode(): string;
   /** The first pod of the first service moves to another node (new IP); returns "pod -> node". */
   movePod(): string;
+  /** Makes a Service type LoadBalancer with node port 30080 (mode nodeport's input); returns the undo. */
+  exposeNodePort(name: string): () => void;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,15 @@ export async function startScenario(spec: ScenarioSpec): Promise<ScenarioEnv> {
       for (let i = 0; to === from; i++) to = nodeAddressing(i).name;
       kube.movePod("default", name, to);
       return `${name} -> ${to}`;
+    },
+    exposeNodePort(name) {
+      const before = kube.get("services", name, "default");
+      if (!before) throw new Error(`bench: the cluster has no Service ${name}.`);
+      const ports = (before.spec?.ports ?? []).map((p: Record<string, unknown>) => ({ ...p, nodePort: 30080 }));
+      kube.apply({ ...before, spec: { ...before.spec, type: "LoadBalancer", ports } });
+      return () => {
+        kube.apply(before);
+      };
     },
     async stop() {
       for (const c of controllers.values()) {

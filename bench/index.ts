@@ -152,6 +152,18 @@ async function runScenario(spec: ScenarioSpec, ctx: Omit<Ctx, "env">): Promise<C
       );
     }
 
+    if (spec.managed.length > 0) {
+      // Mode nodeport: the same check (Service, slices) plus the node list; servers = nodes × ports.
+      const undo = env.exposeNodePort("svc-00001");
+      await measure(
+        c,
+        await env.controller("vs-nodeport"),
+        { kind: "vs.check", services: ["svc-00001"], mode: "nodeport", checkedFile: f("vsnp-checked-0") },
+        { resource: "vs-nodeport", step: "check", services: 1 },
+      );
+      undo();
+    }
+
     ctx.log(`# a node joins: ${env.joinNode()}`);
     const rNode = await measure(
       c,

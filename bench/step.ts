@@ -61,6 +61,7 @@ function vsArgs(task: StepTask, service: string, index: number): Props {
     namespace: "default",
     service,
     vip: { address: `10.200.${Math.floor(index / 250)}.${(index % 250) + 1}` },
+    ...(task.mode ? { mode: task.mode } : {}),
     ...connection(need(task.endpoints, "endpoints")),
   };
 }

@@ -35,6 +35,8 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
     (r) => (r.resource === "vs" || r.resource === "routes") && ["create", "update-node", "update-pod"].includes(r.step),
   );
   const stored = rows.filter((r) => r.resource === "routes" && r.step === "create");
+  const nodePorts = rows.filter((r) => r.resource === "vs-nodeport" && r.step === "check");
+  const nodePortTop = nodePorts.filter((r) => r.nodes === top);
   const perRoute = (r: Row) => Number(r.info.stateBytesPerRoute ?? Number.POSITIVE_INFINITY);
   return [
     {
@@ -95,6 +97,22 @@ export function evaluateTargets(report: Pick<Report, "rows" | "providerSize">): 
       name: `routes stored in at most ${STATE_BYTES_PER_ROUTE} B each (checked inputs and outputs together)`,
       pass: stored.length > 0 && stored.every((r) => perRoute(r) <= STATE_BYTES_PER_ROUTE),
       detail: stored.map((r) => `${r.scenario}: ${perRoute(r)} B/route, ${r.info.routes} routes`).join("; "),
+    },
+    {
+      kind: "timing",
+      name: `NodePort servers planned for ${at} within the same ${PLAN_MS / 1000} s and ${PLAN_MB} MB`,
+      pass: nodePortTop.length > 0 && nodePortTop.every((r) => r.ms <= PLAN_MS && r.peakRssMB <= PLAN_MB),
+      detail: nodePortTop
+        .map((r) => `${r.scenario}: ${r.ms.toFixed(0)} ms, ${r.peakRssMB.toFixed(0)} MB peak, ${r.kubeCalls} API calls`)
+        .join("; "),
+    },
+    {
+      kind: "count",
+      name: "NodePort: one server per node and Service port, read without listing pods",
+      pass:
+        nodePorts.length > 0 &&
+        nodePorts.every((r) => r.info.servers === r.nodes && !r.kubeListedPods && !r.kubeAllSlices),
+      detail: grouped(nodePorts, (r) => `${r.info.servers} servers for ${r.nodes} nodes × 1 port`),
     },
   ];
 }

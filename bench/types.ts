@@ -32,6 +32,8 @@ export interface StepTask {
   endpoints?: Endpoints;
   /** Services managed by the program (vs.* steps), in namespace "default". */
   services?: string[];
+  /** vs.* steps: the cluster's mode (kubernetes.mode); clusterip when absent. */
+  mode?: "nodeport" | "nodeportlocal";
   /** Outputs of the previous apply (olds). */
   outsFile?: string;
   /** Checked inputs: written by check/update, read by create/diff. */
@@ -94,7 +96,8 @@ export interface ScenarioSpec {
   managed: number[];
 }
 
-export type Resource = "routes" | "ako-baseline" | "vs";
+/** "vs-nodeport": the virtual service of one Service in mode nodeport (servers = nodes × ports). */
+export type Resource = "routes" | "ako-baseline" | "vs" | "vs-nodeport";
 export type StepName = "check" | "create" | "diff" | "update-node" | "update-pod" | "restart";
 
 export interface Row extends StepReport, ServerCounts {

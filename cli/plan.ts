@@ -19,6 +19,8 @@ import {
   type Conflict,
   type DesiredPool,
   type DesiredRoute,
+  type Mode,
+  parseSelector,
   planRoutes,
   planServicePools,
   validateCidr,
@@ -34,6 +36,7 @@ import {
   kubeSourceProblems,
   resolveAvi,
   resolveKube,
+  resolveMode,
   type SettingsSource,
   settingFlags,
   settingsFromEnv,
@@ -70,6 +73,10 @@ ${flagHelp(AVI_SETTINGS)}
 
 export interface PlanArgs {
   cluster: string;
+  /** How the servers reach the pods (--mode, else AVI_K8S_MODE; default clusterip). */
+  mode?: Mode;
+  /** Mode nodeport: the nodes that get servers (--node-selector). */
+  nodeSelector?: string;
   connection: KubeConnection;
   cni: CniChoice;
   nodeNetworks: string[];
@@ -146,8 +153,11 @@ export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const invalid = sources.flatMap((src) => [...validateSettings(src), ...kubeSourceProblems(src)]);
   if (invalid.length > 0) return { kind: "error", message: invalid.map((p) => p.reason).join(" ") };
   const { connection } = resolveKube(sources);
+  const { mode, nodeSelector } = resolveMode(sources);
   const args: PlanArgs = {
     cluster,
+    ...(mode !== "clusterip" ? { mode } : {}),
+    ...(mode === "nodeport" && nodeSelector ? { nodeSelector } : {}),
     connection,
     cni: cni as CniChoice,
     nodeNetworks,
@@ -186,6 +196,7 @@ export interface ServiceReport {
 
 export interface PlanReport {
   cluster: string;
+  mode?: Mode;
   cniSource: string;
   notes: string[];
   /** How `cni: auto` chose its source (printed with --verbose; always in --json). */
@@ -203,18 +214,29 @@ export interface PlanReport {
 
 /** The Kubernetes half of the report: placement read once, then planned by the pure functions. */
 export async function buildKubeReport(args: PlanArgs): Promise<PlanReport> {
+  const mode = args.mode ?? "clusterip";
   const placement = await readPlacement(args.connection, {
     cni: args.cni,
     nodeNetworks: args.nodeNetworks,
     services: args.services,
+    podAnnotations: mode === "nodeportlocal",
     ...(args.pageSize !== undefined ? { pageSize: args.pageSize } : {}),
   });
-  const routePlan = planRoutes(args.cluster, placement.nodes);
-  const conflicts = [...routePlan.conflicts];
+  // Node-port modes keep no static routes: the plan wants none, so a controller preview shows this cluster's
+  // routes going away (what switching a cluster's mode removes).
+  const routePlan = mode === "clusterip" ? planRoutes(args.cluster, placement.nodes) : { routes: [], conflicts: [] };
+  const conflicts: Conflict[] = [...routePlan.conflicts];
+  const selector = args.nodeSelector ? parseSelector(args.nodeSelector) : undefined;
   const services = placement.services.map((svc) => {
     // The one computation of a Service's pools, as the resources and `avi-k8s sync` run it.
-    const planned = planServicePools(args.cluster, svc);
+    const planned = planServicePools(args.cluster, svc, undefined, {
+      mode,
+      nodes: placement.nodes,
+      ...(selector?.ok ? { nodeSelector: selector.requirements } : {}),
+    });
     conflicts.push(...planned.conflicts);
+    // What the resource's check() would refuse (a Service without node ports, without the NPL annotation).
+    conflicts.push(...planned.failures.map((f) => ({ kind: "other" as const, message: f.reason })));
     return {
       namespace: svc.namespace,
       name: svc.name,
@@ -222,10 +244,18 @@ export async function buildKubeReport(args: PlanArgs): Promise<PlanReport> {
       pools: planned.pools,
     };
   });
+  const notes =
+    mode === "clusterip"
+      ? placement.notes
+      : [
+          `Mode ${mode}: the servers are node addresses${mode === "nodeport" ? " and node ports" : " and Antrea's per-pod node ports"}; no static routes (any this cluster has in the VRF go away).`,
+          ...placement.notes,
+        ];
   return {
     cluster: args.cluster,
+    ...(mode !== "clusterip" ? { mode } : {}),
     cniSource: placement.cniSource,
-    notes: placement.notes,
+    notes,
     detection: placement.detection,
     routes: routePlan.routes,
     services,
@@ -245,7 +275,11 @@ function table(header: string[], rows: string[][], indent = "  "): string {
 }
 
 export function renderTable(report: PlanReport, verbose = false): string {
-  const out: string[] = [`Cluster ${report.cluster}, pod CIDRs from ${report.cniSource}`];
+  const out: string[] = [
+    report.mode && report.mode !== "clusterip"
+      ? `Cluster ${report.cluster}, mode ${report.mode}`
+      : `Cluster ${report.cluster}, pod CIDRs from ${report.cniSource}`,
+  ];
   if (verbose && report.detection.length > 0)
     out.push("", "How the pod-CIDR source was chosen:", ...report.detection.map((n) => `  - ${n}`));
   if (report.notes.length > 0) out.push("", "Notes:", ...report.notes.map((n) => `  - ${n}`));

@@ -34,8 +34,8 @@ const HELP = `usage: avi-k8s sync --cluster NAME [--kubeconfig FILE | --in-clust
 
 Keeps the pool servers and static routes of cluster NAME current between Pulumi runs: the pools its resources
 created with membership "sync" (marker membership=sync) and the routes of its ClusterIpRoutes in sync mode. It
-watches the EndpointSlices of those Services, the Services, the Nodes and the CNI's pod-CIDR objects, and writes
-only members (GET + merge + PUT with _last_modified); it never creates or deletes an object. Runs until SIGTERM
+watches the EndpointSlices of those Services, the Services, the Nodes and the CNI's pod-CIDR objects (and, for
+pools of mode nodeportlocal, their namespaces' pods), and writes only members (GET + merge + PUT with _last_modified); it never creates or deletes an object. Runs until SIGTERM
 or SIGINT.
 
 options:
@@ -61,8 +61,8 @@ options:
                             written to the status of LoadBalancer Services without a class or with this one
   --no-kube-status          members only: no readiness gate, status write-back or Events
 
-kubernetes:
-${flagHelp(KUBE_SETTINGS)}
+kubernetes (each pool's mode and node selector are the ones its resource recorded on it, not flags):
+${flagHelp(KUBE_SETTINGS.filter((k) => k !== "mode" && k !== "nodeSelector"))}
 
 controller (the password or token comes only from AVI_PASSWORD / AVI_AUTH_TOKEN):
 ${flagHelp(AVI_SETTINGS)}
@@ -119,6 +119,14 @@ export function parseSyncArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!parsed.ok) return { kind: "error", message: parsed.message };
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { kind: "help" };
+  for (const flag of ["mode", "node-selector"]) {
+    if (values[flag] !== undefined) {
+      return {
+        kind: "error",
+        message: `--${flag} is not a sync option: each pool carries the mode and node selector its resource planned it with (markers mode, nodeselector), and the sync follows them`,
+      };
+    }
+  }
   const cluster = values.cluster as string | undefined;
   if (cluster === undefined) return { kind: "error", message: "--cluster NAME is required" };
   const clusterError = validateClusterName(cluster);

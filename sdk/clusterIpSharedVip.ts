@@ -63,6 +63,10 @@ export interface ClusterIpSharedVipArgs {
    * by check, naming the class; a Service without a class, or with this one, is served.
    */
   loadBalancerClass?: pulumi.Input<string>;
+  /** Mode nodeportlocal: set (and on destroy remove) every member's nodeportlocal.antrea.io/enabled annotation. */
+  annotateService?: pulumi.Input<boolean>;
+  /** Mode nodeport: take each node's address inside these networks (multi-NIC nodes). */
+  nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -97,6 +101,8 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
   declare readonly pools: pulumi.Output<Record<string, PoolOutput>>;
   readonly poolList: pulumi.Output<PoolListOutput[]>;
   declare readonly l4: pulumi.Output<unknown>;
+  /** The cluster's mode when not clusterip ("nodeport", "nodeportlocal"), wherever it was set. */
+  declare readonly mode: pulumi.Output<string | undefined>;
   declare readonly conflicts: pulumi.Output<string[]>;
   declare readonly warnings: pulumi.Output<string[]>;
 
@@ -122,6 +128,8 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         fullClientLogs: args.fullClientLogs,
         membership: args.membership,
         loadBalancerClass: args.loadBalancerClass,
+        annotateService: args.annotateService,
+        nodeNetworks: args.nodeNetworks,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,
@@ -132,6 +140,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         warnings: undefined,
         controllerUrl: undefined,
         kubeServer: undefined,
+        // `mode` is a connection setting (kubernetes.mode, above): its output needs no placeholder.
       },
       withSecretOutputs(opts),
       "avi-k8s",
@@ -140,3 +149,7 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
     this.poolList = this.pools.apply(poolListOf);
   }
 }
+
+/** ClusterIpSharedVip under a name that reads right in every mode (same type: switching names replaces nothing). */
+export class AviK8sSharedVip extends ClusterIpSharedVip {}
+export type AviK8sSharedVipArgs = ClusterIpSharedVipArgs;

@@ -56,6 +56,14 @@ export interface ClusterIpVirtualServiceArgs extends L4SettingsArgs {
    * by check, naming the class; a Service without a class, or with this one, is served.
    */
   loadBalancerClass?: pulumi.Input<string>;
+  /**
+   * Mode nodeportlocal (`kubernetes.mode`): let this resource set the Service's annotation
+   * `nodeportlocal.antrea.io/enabled: "true"` (Antrea then maps its pods' ports) and remove it on destroy. Without
+   * it the Service must carry the annotation already: it is never patched silently.
+   */
+  annotateService?: pulumi.Input<boolean>;
+  /** Mode nodeport: take each node's address inside these networks (multi-NIC nodes); default its InternalIP. */
+  nodeNetworks?: pulumi.Input<pulumi.Input<string>[]>;
   avi?: AviConnectionArgs;
   kubernetes?: KubeConnectionArgs;
 }
@@ -97,6 +105,8 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
   readonly poolList: pulumi.Output<PoolListOutput[]>;
   /** The L4 settings written: per pool monitor, algorithm, persistence, drain; owned monitors and profiles; ranges. */
   declare readonly l4: pulumi.Output<unknown>;
+  /** The cluster's mode when not clusterip ("nodeport", "nodeportlocal"), wherever it was set. */
+  declare readonly mode: pulumi.Output<string | undefined>;
   /** Ports without endpoints, unusable addresses, clamped timeouts. */
   declare readonly conflicts: pulumi.Output<string[]>;
   declare readonly warnings: pulumi.Output<string[]>;
@@ -126,6 +136,8 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         fullClientLogs: args.fullClientLogs,
         loadBalancerClass: args.loadBalancerClass,
         membership: args.membership,
+        annotateService: args.annotateService,
+        nodeNetworks: args.nodeNetworks,
         pools: undefined,
         l4: undefined,
         conflicts: undefined,
@@ -136,6 +148,7 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         warnings: undefined,
         controllerUrl: undefined,
         kubeServer: undefined,
+        // `mode` is a connection setting (kubernetes.mode, above): its output needs no placeholder.
       },
       withSecretOutputs(opts),
       "avi-k8s",
@@ -144,3 +157,11 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
     this.poolList = this.pools.apply(poolListOf);
   }
 }
+
+/**
+ * The same resource under a name that reads right in every mode (`kubernetes.mode`: clusterip, nodeport,
+ * nodeportlocal): the VirtualService, VsVip and pools of one Service. Same type as ClusterIpVirtualService, so a
+ * program can switch between the two names without replacing anything (add an alias if the resource name changes).
+ */
+export class AviK8sVirtualService extends ClusterIpVirtualService {}
+export type AviK8sVirtualServiceArgs = ClusterIpVirtualServiceArgs;

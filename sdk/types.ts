@@ -14,7 +14,7 @@ export type {
   ResponseCode,
   ServerDisableType,
 } from "../provider/plan/l4types";
-export type { CniChoice, Protocol } from "../provider/plan/types";
+export type { CniChoice, Mode, Protocol } from "../provider/plan/types";
 
 /**
  * The L4 settings of a virtual service's pools (README, "L4 settings"): `healthMonitor` and `pool` for every port,

@@ -3,7 +3,7 @@
 // cluster is configuration: this file reads only the program's own settings; the connection comes from the
 // `avi-k8s:*` stack config or the AVI_* environment variables, which the resources' providers look up themselves.
 import * as pulumi from "@pulumi/pulumi";
-import { type CniChoice, ClusterIpIntegration, type Membership, type VipArgs } from "../../sdk";
+import { AviK8sIntegration, type CniChoice, type Membership, type Mode, type VipArgs } from "../../sdk";
 
 /** The program's settings, from stack config in the project's namespace (e.g. `pulumi config set cluster c1`). */
 export interface ClusterIpSettings {
@@ -21,6 +21,10 @@ export interface ClusterIpSettings {
   nodeNetworks?: string[];
   /** "sync": `avi-k8s sync` keeps the routes and pool servers current between runs (default "pulumi"). */
   membership?: Membership;
+  /** How the Service Engines reach the pods (default clusterip): nodeport and nodeportlocal need no routes. */
+  mode?: Mode;
+  /** Mode nodeportlocal: let the resource set the Service's nodeportlocal.antrea.io/enabled annotation. */
+  annotateService?: boolean;
 }
 
 export const DEFAULTS = {
@@ -47,6 +51,8 @@ export function readSettings(config: pulumi.Config = new pulumi.Config()): Clust
     cni: config.get("cni") as CniChoice | undefined,
     nodeNetworks,
     membership: config.get("membership") as Membership | undefined,
+    mode: config.get("mode") as Mode | undefined,
+    annotateService: config.getBoolean("annotateService"),
   };
 }
 
@@ -60,8 +66,10 @@ export interface ClusterIpExports {
 
 /** Declares the resources; the returned values become the stack outputs. */
 export function clusterIpProgram(s: ClusterIpSettings = readSettings()): ClusterIpExports {
-  const lb = new ClusterIpIntegration(s.cluster, {
+  // AviK8sIntegration is ClusterIpIntegration in mode clusterip (same type); in the node-port modes it has no routes.
+  const lb = new AviK8sIntegration(s.cluster, {
     cluster: s.cluster,
+    ...(s.mode ? { kubernetes: { mode: s.mode } } : {}),
     vrf: s.vrf,
     cloud: s.cloud,
     cni: s.cni,
@@ -73,11 +81,12 @@ export function clusterIpProgram(s: ClusterIpSettings = readSettings()): Cluster
         service: { namespace: s.namespace, name: s.service },
         vip: s.vip,
         seGroup: s.seGroup,
+        ...(s.annotateService ? { annotateService: true } : {}),
       },
     ],
   });
   const vs = lb.virtualServices[0];
-  if (!vs) throw new Error("ClusterIpIntegration created no virtual service for the configured Service.");
+  if (!vs) throw new Error("AviK8sIntegration created no virtual service for the configured Service.");
   return {
     vip: vs.vipAddress,
     routes: lb.routeList.apply((rs) => (rs ?? []).map((r) => `${r.prefix} via ${r.nextHop}`)),
@@ -86,7 +95,9 @@ export function clusterIpProgram(s: ClusterIpSettings = readSettings()): Cluster
         p.servers.map((x) => `${x.ip}:${x.port} on ${x.node ?? "?"}${x.enabled ? "" : " (drained)"}`),
       ),
     ),
-    cniSource: lb.routes.cniSource,
-    conflicts: pulumi.all([lb.routes.conflicts, vs.conflicts]).apply(([a, b]) => [...(a ?? []), ...(b ?? [])]),
+    cniSource: lb.routes ? lb.routes.cniSource : pulumi.output(`none: mode ${lb.mode} keeps no routes`),
+    conflicts: pulumi
+      .all([lb.routes ? lb.routes.conflicts : pulumi.output([] as string[]), vs.conflicts])
+      .apply(([a, b]) => [...(a ?? []), ...(b ?? [])]),
   };
 }

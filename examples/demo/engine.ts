@@ -8,6 +8,8 @@ export interface DemoEngine {
   up(): Promise<void>;
   /** Sets the program's `membership` setting for the next preview and up ("sync": `avi-k8s sync` keeps members). */
   setMembership(membership: "pulumi" | "sync"): Promise<void>;
+  /** Sets one of the program's own settings (`pulumi config set key value`) for the next preview and up. */
+  setSetting(key: "mode" | "annotateService", value: string): Promise<void>;
   /** Deletes what the program created. */
   destroy(): Promise<void>;
   /** Stops every process and removes every temporary file the engine started or made; safe to call twice. */

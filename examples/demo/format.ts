@@ -11,7 +11,8 @@ export interface ClusterNames {
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
 export function serverLine(s: ServerView, names: ClusterNames): string {
-  const pod = names.podByIp.get(s.ip) ?? "(unknown pod)";
+  // A server on a node address is a node port: NodePortLocal's names its pod, NodePort's any pod (kube-proxy).
+  const pod = names.podByIp.get(s.ip) ?? s.pod ?? (names.nodeByAddress.has(s.ip) ? "nodePort" : "(unknown pod)");
   const state = s.enabled ? "" : "  (disabled)";
   return `${pad(pod, 8)} -> ${pad(`${s.ip}:${s.port}`, 21)} on ${s.node ?? "?"}${state}`;
 }

@@ -144,6 +144,10 @@ export async function startHarnessEngine(o: HarnessOptions): Promise<DemoEngine>
     async setMembership(membership) {
       settings.membership = membership;
     },
+    async setSetting(key, value) {
+      if (key === "mode") settings.mode = value as ClusterIpSettings["mode"];
+      else settings.annotateService = value === "true";
+    },
     async destroy() {
       // Reverse creation order: virtual services before the routes their servers are reached through.
       for (const name of [...created].reverse()) {

@@ -18,6 +18,7 @@ import { type DemoOptions, parseOptions, USAGE } from "./options";
 import { startCliEngine } from "./pulumiCli";
 import { type RestClient, restLogin } from "./rest";
 import { toSvg } from "./svg";
+import { runModeDemo } from "./modes";
 import { type RunningSync, rolloutFollowed, startSyncProcess } from "./sync";
 import { buildTopology, type TopologyOptions, toMermaid } from "./topology";
 import { clusterRoutes, type ControllerView, readControllerView } from "./view";
@@ -100,7 +101,7 @@ async function startEngine(
 
 async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   const cluster = DEFAULTS.cluster;
-  say("pulumi-avi-k8s demo: the seed scenario on the embedded emulators");
+  say(`pulumi-avi-k8s demo: the seed scenario on the embedded emulators${opts.mode ? `, mode ${opts.mode}` : ""}`);
 
   heading(1, "Emulators (seed topology)");
   const avi = await startAviEmulator();
@@ -153,6 +154,27 @@ async function runDemo(opts: DemoOptions, cleanup: Cleanup): Promise<void> {
   say(
     `  program: examples/clusterip (cluster ${cluster}, Service ${DEFAULTS.namespace}/${DEFAULTS.service}, VIP ${DEFAULTS.vip})`,
   );
+
+  if (opts.mode) {
+    const pictures = await runModeDemo({
+      mode: opts.mode,
+      cluster,
+      kube,
+      session,
+      engine,
+      names,
+      keep: opts.keep === true,
+      say,
+      heading,
+      printView: (view) => printView(view, names, cluster),
+      picture: (base, view, o) => writeTopology(opts.outDir, base, view, names, { cluster, ...o }),
+    });
+    if (opts.keep) return keepRunning(avi);
+    heading(opts.mode === "nodeport" ? 8 : 7, "Topology picture");
+    for (const f of pictures)
+      say(`  ${path.relative(process.cwd(), f).startsWith("..") ? f : path.relative(process.cwd(), f)}`);
+    return;
+  }
 
   heading(3, "preview, then up");
   say("preview:");

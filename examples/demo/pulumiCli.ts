@@ -87,6 +87,7 @@ export async function startCliEngine(o: CliOptions): Promise<DemoEngine> {
     preview: () => run(["preview", "--diff", ...common]),
     up: () => run(["up", "--yes", "--skip-preview", ...common]),
     setMembership: (membership) => run(["config", "set", "membership", membership, ...common], { show: false }),
+    setSetting: (key, value) => run(["config", "set", key, value, ...common], { show: false }),
     destroy: () => run(["destroy", "--yes", "--skip-preview", ...common]),
     async stop() {
       if (stopped) return;

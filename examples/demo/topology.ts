@@ -39,7 +39,7 @@ export interface TopologyOptions {
   caption?: string;
 }
 
-type Server = { pool: string; ip: string; port: number; node?: string };
+type Server = { pool: string; ip: string; port: number; node?: string; pod?: string };
 
 function servers(view: ControllerView): Map<string, Server> {
   const out = new Map<string, Server>();
@@ -77,7 +77,7 @@ export function buildTopology(view: ControllerView, names: ClusterNames, o: Topo
   const earlier = o.before ? servers(o.before) : now;
   const gone = [...earlier].filter(([k]) => !now.has(k));
   const serverBox = (key: string, s: Server, mark?: Mark) => {
-    const pod = names.podByIp.get(s.ip) ?? "pod";
+    const pod = names.podByIp.get(s.ip) ?? s.pod ?? (names.nodeByAddress.has(s.ip) ? "nodePort (kube-proxy)" : "pod");
     const tag = mark === "added" ? " (new)" : mark === "removed" ? " (gone)" : "";
     const lines = [`${pod}${tag}`, `${s.ip}:${s.port}`];
     return add(`server/${key}`, {

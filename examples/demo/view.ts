@@ -9,6 +9,8 @@ export interface ServerView {
   ip: string;
   port: number;
   node?: string;
+  /** The pod, from the server's description (the controller keeps no pod name); none for a NodePort server. */
+  pod?: string;
   enabled: boolean;
 }
 export interface PoolView {
@@ -60,6 +62,7 @@ function server(s: Json): ServerView {
     enabled: s.enabled !== false,
   };
   if (typeof s.server_node === "string" && s.server_node) out.node = s.server_node;
+  if (typeof s.description === "string" && s.description) out.pod = s.description;
   return out;
 }
 

@@ -73,6 +73,7 @@ export type {
   PoolState,
   RouteTarget,
   ServerChange,
+  ServerSource,
   SyncPoolServersResult,
   VipSpec,
   VirtualServicePreview,

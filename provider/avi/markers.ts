@@ -18,3 +18,32 @@ export function markerValues(obj: Json, key: string): string[] {
 export function withMembership(markers: Json[], membership: Membership | undefined): Json[] {
   return membership === "sync" ? [...markers, { key: MEMBERSHIP_MARKER, values: [SYNC_MEMBERSHIP] }] : markers;
 }
+
+export const MODE_MARKER = "mode";
+export const NODE_SELECTOR_MARKER = "nodeselector";
+export const NODE_NETWORKS_MARKER = "nodenetworks";
+
+/** A sync pool's server source as markers: nothing for clusterip (what every earlier pool is), else the mode. */
+export function withServerSource(
+  markers: Json[],
+  src: { mode: string; nodeSelector?: string; nodeNetworks?: string[] } | undefined,
+): Json[] {
+  if (!src || src.mode === "clusterip") return markers;
+  const out = [...markers, { key: MODE_MARKER, values: [src.mode] }];
+  if (src.nodeSelector) out.push({ key: NODE_SELECTOR_MARKER, values: [src.nodeSelector] });
+  if (src.nodeNetworks && src.nodeNetworks.length > 0)
+    out.push({ key: NODE_NETWORKS_MARKER, values: src.nodeNetworks });
+  return out;
+}
+
+/** The server source a pool's markers record (clusterip when it records none). */
+export function serverSourceOf(obj: Json): { mode: string; nodeSelector?: string; nodeNetworks?: string[] } {
+  const mode = markerValues(obj, MODE_MARKER)[0] ?? "clusterip";
+  const selector = markerValues(obj, NODE_SELECTOR_MARKER)[0];
+  const networks = markerValues(obj, NODE_NETWORKS_MARKER);
+  return {
+    mode,
+    ...(selector ? { nodeSelector: selector } : {}),
+    ...(networks.length > 0 ? { nodeNetworks: networks } : {}),
+  };
+}

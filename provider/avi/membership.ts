@@ -17,12 +17,19 @@
 import { sharedPoolMember } from "../plan/shared";
 import type { CniChoice, DesiredServer } from "../plan/types";
 import { AviError } from "./errors";
-import { MEMBERSHIP_MARKER, type Membership, markerValues, SYNC_MEMBERSHIP, withMembership } from "./markers";
+import {
+  MEMBERSHIP_MARKER,
+  type Membership,
+  markerValues,
+  SYNC_MEMBERSHIP,
+  serverSourceOf,
+  withMembership,
+} from "./markers";
 import { type Json, markersFor, SHARED_VIP_MARKER, serverToAvi, sortServers } from "./objects";
 import { serverChange, serversOf } from "./pools";
 import type { AviSession } from "./session";
 import { conflictPause } from "./store";
-import type { ServerChange } from "./types";
+import type { ServerChange, ServerSource } from "./types";
 
 export { MEMBERSHIP_MARKER, type Membership, SYNC_MEMBERSHIP, withMembership };
 export const ROUTE_RECORD_TYPE = "SG_TYPE_KEYVAL";
@@ -53,6 +60,8 @@ export interface SyncPool {
   namespace: string;
   /** The Service whose endpoints are the pool's servers (for a shared VIP's pool: the member Service). */
   service: string;
+  /** How its servers are derived (markers mode, nodeselector, nodenetworks); absent: clusterip. */
+  source?: ServerSource;
   /** A shared VIP's pool: the group's key (its ServiceName and SharedVipKey markers). */
   sharedVip?: string;
 }
@@ -62,7 +71,7 @@ function syncPoolOf(p: Json, cluster: string): SyncPool | undefined {
   const namespace = markerValues(p, "Namespace")[0] as string;
   const owner = markerValues(p, "ServiceName")[0] as string;
   const key = markerValues(p, SHARED_VIP_MARKER)[0];
-  const base = { uuid: String(p.uuid), name: String(p.name), namespace };
+  const base = { uuid: String(p.uuid), name: String(p.name), namespace, ...sourceOf(p) };
   if (key === undefined) return { ...base, service: owner };
   const member = key === owner ? sharedPoolMember(base.name, cluster, namespace, key) : undefined;
   return member === undefined ? undefined : { ...base, service: member, sharedVip: key };
@@ -82,6 +91,12 @@ export async function listSyncPools(s: AviSession, cluster: string): Promise<Syn
     .map((p) => syncPoolOf(p, cluster))
     .filter((p): p is SyncPool => p !== undefined)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function sourceOf(p: Json): { source?: ServerSource } {
+  const src = serverSourceOf(p);
+  if (src.mode === "clusterip") return {};
+  return { source: src as ServerSource };
 }
 
 export interface PoolMembersResult {

@@ -25,6 +25,9 @@ export function buildHealthMonitor(spec: VirtualServiceSpec, name: string, m: Mo
       http_response_code: (m.responseCodes ?? ["2XX"]).map((c) => `HTTP_${c}`),
     };
   }
-  if (m.from) out.description = `derived from the pods' ${m.from}`;
+  if (m.from === "healthCheckNodePort") {
+    out.description =
+      "kube-proxy's /healthz on the Service's healthCheckNodePort: 200 while the node has local endpoints";
+  } else if (m.from) out.description = `derived from the pods' ${m.from}`;
   return out;
 }

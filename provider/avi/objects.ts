@@ -4,7 +4,7 @@
 
 import type { DesiredServer, Protocol } from "../plan/types";
 import { poolL4Fields, vsL4Fields } from "./l4fields";
-import { withMembership } from "./markers";
+import { withMembership, withServerSource } from "./markers";
 import { nameRef, uuidRef } from "./refs";
 import type { VirtualServiceSpec } from "./types";
 
@@ -135,7 +135,9 @@ export function buildPool(spec: VirtualServiceSpec, pool: VirtualServiceSpec["po
     ...common(spec),
   };
   // In membership "sync" mode the pool says so: `avi-k8s sync` writes the servers of exactly these pools.
-  if (spec.membership === "sync") out.markers = withMembership(out.markers as Json[], "sync");
+  if (spec.membership === "sync") {
+    out.markers = withServerSource(withMembership(out.markers as Json[], "sync"), spec.serverSource);
+  }
   if (spec.vrf) out.vrf_ref = nameRef("vrfcontext", spec.vrf);
   return out;
 }

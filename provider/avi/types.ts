@@ -20,6 +20,13 @@ export interface RouteTarget {
   seGroupPolicy?: "fail" | "warn";
 }
 
+/** The mode a pool's servers come from (absent: clusterip) and what nodeport selects nodes by. */
+export interface ServerSource {
+  mode: "clusterip" | "nodeport" | "nodeportlocal";
+  nodeSelector?: string;
+  nodeNetworks?: string[];
+}
+
 export type VipSpec = { address?: string } | { network: string; subnet?: string };
 
 export interface VirtualServiceSpec {
@@ -57,6 +64,11 @@ export interface VirtualServiceSpec {
    * controller's, see membership.ts).
    */
   membership?: Membership;
+  /**
+   * How the servers reach the pods, for `avi-k8s sync`: a sync pool of mode nodeport or nodeportlocal carries it
+   * (and nodeport's node selector and node networks) in markers, so the sync plans it as its resource did.
+   */
+  serverSource?: ServerSource;
   /** Preview only: false when the caller does not know the VIP settings (the plan command), so the VsVip is
    * only looked up and its VIP not compared. Default true. */
   compareVip?: boolean;

@@ -198,6 +198,9 @@ export async function readNodesWith(client: KubeClient, opts: NodeReadOptions): 
       source,
       addressSources: hops.addressSources,
       podCidrSource: cidrs.from,
+      labels: { ...(n.metadata?.labels ?? {}) },
+      ready: (n.status?.conditions ?? []).some((c) => c?.type === "Ready" && c.status === "True"),
+      unschedulable: n.spec?.unschedulable === true,
     });
   }
   nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

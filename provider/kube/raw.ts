@@ -12,8 +12,11 @@ export interface RawMeta {
 
 export interface RawNode {
   metadata?: RawMeta;
-  spec?: { podCIDR?: string | null; podCIDRs?: string[] | null } | null;
-  status?: { addresses?: { type?: string; address?: string }[] | null } | null;
+  spec?: { podCIDR?: string | null; podCIDRs?: string[] | null; unschedulable?: boolean | null } | null;
+  status?: {
+    addresses?: { type?: string; address?: string }[] | null;
+    conditions?: { type?: string; status?: string }[] | null;
+  } | null;
 }
 
 export interface RawBlockAffinity {
@@ -31,6 +34,7 @@ export interface RawServicePort {
   port?: number;
   protocol?: string;
   targetPort?: number | string;
+  nodePort?: number | null;
 }
 
 export interface RawService {
@@ -45,6 +49,9 @@ export interface RawService {
     loadBalancerSourceRanges?: string[] | null;
     loadBalancerIP?: string | null;
     loadBalancerClass?: string | null;
+    externalTrafficPolicy?: string | null;
+    healthCheckNodePort?: number | null;
+    allocateLoadBalancerNodePorts?: boolean | null;
     ipFamilies?: string[] | null;
   } | null;
   status?: {
@@ -109,5 +116,8 @@ export const LABEL_SERVICE_NAME = "kubernetes.io/service-name";
 export const ANNOTATION_AKO_LB_IP = "ako.vmware.com/load-balancer-ip";
 /** AKO's shared-VIP group key. */
 export const ANNOTATION_AKO_SHARED_VIP = "ako.vmware.com/enable-shared-vip";
+/** Antrea's NodePortLocal: the Service opt-in, and the mapping the agent writes on each selected pod. */
+export const ANNOTATION_NPL_ENABLED = "nodeportlocal.antrea.io/enabled";
+export const ANNOTATION_NPL = "nodeportlocal.antrea.io";
 /** The source ranges annotation cloud load balancers honour when spec.loadBalancerSourceRanges is empty. */
 export const ANNOTATION_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges";

@@ -53,6 +53,13 @@ export const SYNC_PERMISSIONS: readonly SyncPermission[] = [
   },
   {
     scope: "cluster",
+    apiGroup: "",
+    resource: "pods",
+    verbs: ["list", "watch"],
+    why: "mode nodeportlocal: the node ports Antrea publishes in each pod's nodeportlocal.antrea.io annotation",
+  },
+  {
+    scope: "cluster",
     apiGroup: "crd.projectcalico.org",
     resource: "blockaffinities",
     verbs: ["list", "watch"],

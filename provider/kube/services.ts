@@ -5,9 +5,11 @@ import { DEFAULT_PAGE_SIZE, type KubeClient } from "./client";
 import { KubeReadError, type Permission } from "./errors";
 import { attachGates } from "./gates";
 import { attachProbes } from "./probes";
+import { attachPodAnnotations } from "./pods";
 import {
   ANNOTATION_AKO_LB_IP,
   ANNOTATION_AKO_SHARED_VIP,
+  ANNOTATION_NPL_ENABLED,
   ANNOTATION_SOURCE_RANGES,
   LABEL_SERVICE_NAME,
   type RawEndpointSlice,
@@ -83,6 +85,7 @@ export function servicePlacementFrom(service: RawService, slices: RawEndpointSli
       endpoints,
     };
     if (sp.name) placement.name = sp.name;
+    if (typeof sp.nodePort === "number" && sp.nodePort > 0) placement.nodePort = sp.nodePort;
     return placement;
   });
   const result: ServicePlacement = {
@@ -91,7 +94,7 @@ export function servicePlacementFrom(service: RawService, slices: RawEndpointSli
     ports: out,
   };
   if (service.metadata?.uid) result.uid = service.metadata.uid;
-  return { ...result, ...loadBalancerFields(service), ...kubeSideFields(service) };
+  return { ...result, ...loadBalancerFields(service), ...kubeSideFields(service), ...nodePortFields(service) };
 }
 
 /** What decides the Service's own side: its type, its loadBalancerClass, its address families and current status. */
@@ -107,6 +110,31 @@ export function kubeSideFields(
   if (families.length > 0) out.ipFamilies = families;
   const ingress = service.status?.loadBalancer?.ingress ?? [];
   if (ingress.length > 0) out.loadBalancerIngress = ingress.map((i) => ({ ...i }));
+  return out;
+}
+
+type NodePortFields = Pick<
+  ServicePlacement,
+  | "externalTrafficPolicy"
+  | "healthCheckNodePort"
+  | "allocateLoadBalancerNodePorts"
+  | "hasSelector"
+  | "nodePortLocalEnabled"
+>;
+
+/** What the node-port modes need beyond the ports: traffic policy, health check port, NPL opt-in. */
+export function nodePortFields(service: RawService): NodePortFields {
+  const spec = service.spec ?? {};
+  const out: NodePortFields = {
+    hasSelector: Object.keys(spec.selector ?? {}).length > 0,
+    nodePortLocalEnabled: service.metadata?.annotations?.[ANNOTATION_NPL_ENABLED] === "true",
+  };
+  if (spec.externalTrafficPolicy === "Local" || spec.externalTrafficPolicy === "Cluster")
+    out.externalTrafficPolicy = spec.externalTrafficPolicy;
+  if (typeof spec.healthCheckNodePort === "number" && spec.healthCheckNodePort > 0)
+    out.healthCheckNodePort = spec.healthCheckNodePort;
+  if (typeof spec.allocateLoadBalancerNodePorts === "boolean")
+    out.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts;
   return out;
 }
 
@@ -143,13 +171,14 @@ export function loadBalancerFields(
 /**
  * Reads the Service and its own slices: one GET plus one list per page of slices; one GET per pod whose endpoint is
  * neither ready nor terminating, for its readiness gate (gates.ts; none while every pod is ready); with `probe`, one
- * GET more of one backing pod for the readiness probes. Never a pod list.
+ * GET more of one backing pod for the readiness probes (never a pod list); with `podAnnotations` (NodePortLocal
+ * mode), one list of the pods the Service selects, per page (pods.ts says why a list and not a GET per pod).
  */
 export async function readServiceWith(
   client: KubeClient,
   svc: ServiceRef,
   pageSize = DEFAULT_PAGE_SIZE,
-  opts: { probe?: boolean } = {},
+  opts: { probe?: boolean; podAnnotations?: boolean } = {},
 ): Promise<ServicePlacement> {
   const id = `${svc.namespace}/${svc.name}`;
   const getSvc: Permission = { verb: "get", resource: "services", group: "", namespace: svc.namespace, name: svc.name };
@@ -190,6 +219,9 @@ export async function readServiceWith(
       `Service ${id} has no selector, so Kubernetes keeps no EndpointSlices for it: add a spec.selector that matches its pods, or create EndpointSlices labelled ${LABEL_SERVICE_NAME}=${svc.name}.`,
     );
   }
-  const placement = await attachGates(client, servicePlacementFrom(service, slices));
+  const planned = await attachGates(client, servicePlacementFrom(service, slices));
+  const placement = opts.podAnnotations
+    ? await attachPodAnnotations(client, planned, service.spec?.selector ?? {}, pageSize)
+    : planned;
   return opts.probe ? attachProbes(client, placement) : placement;
 }

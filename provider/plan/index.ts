@@ -5,6 +5,7 @@ export { cidrContains, parseCidr, parseIp } from "./ip";
 export type { ParsedCidr, ParsedIp } from "./ip";
 export {
   diffServers,
+  type ModeOptions,
   type PortFailure,
   planPools,
   planServicePools,
@@ -14,6 +15,32 @@ export {
   virtualServiceName,
 } from "./pools";
 export { planRoutes, routeIdFor } from "./routes";
+export {
+  excludedFromLoadBalancers,
+  LABEL_EXCLUDE_FROM_LB,
+  nodePortFailure,
+  planNodePortPools,
+  selectNodes,
+} from "./nodeport";
+export {
+  ANNOTATION_NPL,
+  ANNOTATION_NPL_ENABLED,
+  type NplEntry,
+  nodePortLocalFailures,
+  parseNplAnnotation,
+  planNodePortLocalPools,
+} from "./npl";
+export {
+  keyProblem,
+  matchesSelector,
+  type ParsedSelector,
+  parseSelector,
+  type Requirement,
+  requirementText,
+  type SelectorOperator,
+  selectorText,
+  valueProblem,
+} from "./selector";
 export * from "./types";
 export {
   MAX_CLUSTER_NAME_LENGTH,
@@ -21,9 +48,12 @@ export {
   validateClusterName,
   validateCni,
   validateIp,
+  validateMode,
+  validateNodeSelector,
   validatePort,
 } from "./validate";
 export {
+  healthCheckNodePortMonitor,
   implicitL4,
   type L4Options,
   type L4Resolution,

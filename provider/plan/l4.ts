@@ -2,12 +2,12 @@
 // the monitor, balancing, persistence and drain; the monitors and persistence profiles the resource owns; the
 // source ranges. Pure: check() calls it after the Kubernetes read, and stores the result in the inputs so preview
 // shows every value the controller will get. Failures name the argument (or the Service field) at fault.
-import { algorithmOf, hashOf, type L4Failure, parsePortKey } from "./l4args";
+import { algorithmOf, hashOf, type L4Failure, MONITOR_DEFAULTS, parsePortKey } from "./l4args";
 import type { HealthMonitorArgs, L4Args, L4Plan, L4Refs, MonitorSpec, PoolArgs, PoolL4 } from "./l4types";
 import { DEFAULT_MONITOR, monitorFromArgs, monitorFromProbe, monitorName } from "./monitors";
 import { affinityMinutes, persistenceName } from "./persistence";
 import { normalizeRanges } from "./security";
-import type { DesiredPool, ServicePlacement, ServicePortPlacement } from "./types";
+import type { DesiredPool, Mode, ServicePlacement, ServicePortPlacement } from "./types";
 
 /** One Service of the virtual service: its placement, its planned pools and the args that apply to them. */
 export interface L4Target {
@@ -18,6 +18,8 @@ export interface L4Target {
   prefix: string;
   /** A shared VIP's own healthMonitor and pool, under every member's (portPools are per member only). */
   defaults?: Pick<L4Args, "healthMonitor" | "pool">;
+  /** How the servers reach the pods (default clusterip): a monitor derived from a probe must fit it. */
+  mode?: Mode;
 }
 
 export interface L4Options {
@@ -146,14 +148,39 @@ function addRef(refs: Record<string, string[]>, name: string, property: string):
   if (!list.includes(property)) list.push(property);
 }
 
+/**
+ * NodePort with externalTrafficPolicy Local: kube-proxy answers `GET /healthz` on the healthCheckNodePort with 200
+ * while the node has local endpoints and 503 when it has none, so this monitor takes a node out of traffic the
+ * moment its last pod goes (AKO probes the node port, which says nothing about the pods).
+ */
+export function healthCheckNodePortMonitor(port: number): MonitorSpec {
+  return {
+    type: "HTTP",
+    interval: MONITOR_DEFAULTS.interval,
+    timeout: MONITOR_DEFAULTS.timeout,
+    failedChecks: MONITOR_DEFAULTS.failedChecks,
+    successfulChecks: MONITOR_DEFAULTS.successfulChecks,
+    port,
+    request: "GET /healthz HTTP/1.0",
+    responseCodes: ["2XX"],
+    from: "healthCheckNodePort",
+  };
+}
+
 function monitorFor(
   pool: DesiredPool,
   sp: ServicePortPlacement | undefined,
   args: PoolArgs,
   origin: Origin,
   acc: Acc,
+  mode: Mode,
 ): string {
   const m = args.healthMonitor;
+  if (m === undefined && pool.healthCheckNodePort) {
+    const name = monitorName(pool.name, "HTTP");
+    acc.monitors[name] = healthCheckNodePortMonitor(pool.healthCheckNodePort);
+    return name;
+  }
   if (m === undefined) return DEFAULT_MONITOR[pool.protocol];
   if (typeof m === "string") {
     addRef(acc.refs.healthmonitor, m, origin.healthMonitor ?? "healthMonitor");
@@ -174,6 +201,15 @@ function monitorFor(
     if (derived.kind === "refused") {
       const property = origin.healthMonitor ?? "healthMonitor";
       acc.failures.push({ property, reason: `${property}.fromReadinessProbe: ${derived.reason}` });
+      return DEFAULT_MONITOR[pool.protocol];
+    }
+    if (mode !== "clusterip" && derived.spec.port !== undefined) {
+      // The servers are node ports: the probe's own pod port is not reachable on the node address.
+      const property = origin.healthMonitor ?? "healthMonitor";
+      acc.failures.push({
+        property,
+        reason: `${property}.fromReadinessProbe: the readinessProbe of pod ${probe.pod} checks port ${derived.spec.port}, not the target port; in mode ${mode} a monitor reaches the pods only through the node port: set a typed monitor ({ type, path }) instead.`,
+      });
       return DEFAULT_MONITOR[pool.protocol];
     }
     spec = derived.spec;
@@ -215,7 +251,7 @@ function poolL4(target: L4Target, pool: DesiredPool, acc: Acc): PoolL4 {
   const sp = target.service.ports.find((p) => p.port === pool.servicePort && p.protocol === pool.protocol);
   const { args, origin } = merged(target, pool.servicePort, pool.protocol);
   const out: PoolL4 = {
-    healthMonitor: monitorFor(pool, sp, args, origin, acc),
+    healthMonitor: monitorFor(pool, sp, args, origin, acc, target.mode ?? "clusterip"),
     ...balancing(args, origin, acc.failures),
     gracefulDisableTimeout: args.gracefulDisableTimeout ?? 1,
   };

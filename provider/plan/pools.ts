@@ -1,6 +1,18 @@
 // Desired pools and their servers from a service's endpoints, with AKO's names so users find familiar objects.
 import { compareBytes, parseIp } from "./ip";
-import type { Conflict, DesiredPool, DesiredServer, EndpointPlacement, Protocol, ServicePlacement } from "./types";
+import { nodePortFailure, planNodePortPools } from "./nodeport";
+import { nodePortLocalFailures, planNodePortLocalPools } from "./npl";
+import type { Requirement } from "./selector";
+import type {
+  Conflict,
+  DesiredPool,
+  DesiredServer,
+  EndpointPlacement,
+  Mode,
+  NodePlacement,
+  Protocol,
+  ServicePlacement,
+} from "./types";
 
 /** `<cluster>--<ns>-<svc>`: the VirtualService and VsVip name, as AKO names its L4 objects. */
 export function virtualServiceName(cluster: string, namespace: string, service: string): string {
@@ -78,15 +90,29 @@ export interface PortFailure {
   reason: string;
 }
 
+/** How a mode derives servers, beyond the Service itself (the default is ClusterIP: pod IP : target port). */
+export interface ModeOptions {
+  mode?: Mode;
+  /** nodeport: the cluster's nodes as the placement reader read them (addresses, labels, readiness). */
+  nodes?: readonly NodePlacement[];
+  /** nodeport: the parsed nodeSelector (parseSelector); all nodes without one. */
+  nodeSelector?: readonly Requirement[];
+  /** nodeportlocal: the resource sets the Service's enabled annotation itself, so its absence is no failure. */
+  annotateService?: boolean;
+}
+
 /**
  * The pools of a Service as every entry point computes them (the resources' check and create, `avi-k8s plan` and
  * `avi-k8s sync`): one per Service port, or per listed port (`ports`, by Service port number, in the Service's
- * order), with the conflicts worth reporting and the listed ports the Service does not have.
+ * order), with the conflicts worth reporting and the listed ports the Service does not have. The mode decides the
+ * servers: pod IPs (clusterip), node addresses and node ports (nodeport), or Antrea's per-pod node ports
+ * (nodeportlocal); a Service the mode cannot serve is a failure naming it and the fix.
  */
 export function planServicePools(
   cluster: string,
   svc: ServicePlacement,
   ports?: readonly number[],
+  opts: ModeOptions = {},
 ): { pools: DesiredPool[]; conflicts: Conflict[]; failures: PortFailure[] } {
   const failures: PortFailure[] = [];
   (ports ?? []).forEach((port, i) => {
@@ -99,7 +125,29 @@ export function planServicePools(
     }
   });
   const chosen = ports ? { ...svc, ports: svc.ports.filter((sp) => ports.includes(sp.port)) } : svc;
-  return { pools: planPools(cluster, chosen), conflicts: poolConflicts(chosen), failures };
+  const mode = opts.mode ?? "clusterip";
+  if (mode === "clusterip") return { pools: planPools(cluster, chosen), conflicts: poolConflicts(chosen), failures };
+  const shapes = chosen.ports.map((p) => ({
+    name: poolName(cluster, svc.namespace, svc.name, p.protocol, p.port),
+    servicePort: p.port,
+    protocol: p.protocol,
+  }));
+  if (mode === "nodeport") {
+    if (!opts.nodes) throw new Error("planServicePools: mode nodeport needs the cluster's nodes");
+    const refused = nodePortFailure(chosen);
+    if (refused) {
+      return { pools: shapes.map((s) => ({ ...s, servers: [] })), conflicts: [], failures: [...failures, refused] };
+    }
+    const planned = planNodePortPools(chosen, shapes, opts.nodes, opts.nodeSelector);
+    return { pools: planned.pools, conflicts: [...poolConflicts(chosen), ...planned.conflicts], failures };
+  }
+  const refused = nodePortLocalFailures(chosen, opts.annotateService === true);
+  const planned = planNodePortLocalPools(chosen, shapes);
+  return {
+    pools: planned.pools,
+    conflicts: [...poolConflicts(chosen), ...planned.conflicts],
+    failures: [...failures, ...refused],
+  };
 }
 
 /** What the plan command reports about a service's pools: ports without endpoints, and unusable addresses. */

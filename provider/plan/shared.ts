@@ -41,9 +41,14 @@ export function sharedPoolMember(
   return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) ? service : undefined;
 }
 
-/** A member's pools: the planner's servers under the shared names. */
-export function planSharedPools(cluster: string, key: string, svc: ServicePlacement): DesiredPool[] {
-  return planPools(cluster, svc).map((p) => ({
+/** A member's pools: the planner's servers (`planned`, else ClusterIP's) under the shared names. */
+export function planSharedPools(
+  cluster: string,
+  key: string,
+  svc: ServicePlacement,
+  planned?: readonly DesiredPool[],
+): DesiredPool[] {
+  return (planned ?? planPools(cluster, svc)).map((p) => ({
     ...p,
     name: sharedPoolName(cluster, svc.namespace, svc.name, key, p.protocol, p.servicePort),
   }));

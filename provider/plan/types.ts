@@ -21,6 +21,14 @@ export const CNI_CHOICES: readonly CniChoice[] = [
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
+/**
+ * How a cluster's pool servers reach the pods: `clusterip` (pod IP : target port, through one static route per node
+ * pod CIDR), `nodeport` (node address : the Service's nodePort, kube-proxy forwards; no routes) or `nodeportlocal`
+ * (node address : the port Antrea's NodePortLocal opened for each pod; no routes).
+ */
+export type Mode = "clusterip" | "nodeport" | "nodeportlocal";
+export const MODES: readonly Mode[] = ["clusterip", "nodeport", "nodeportlocal"];
+
 /** One node as the reader saw it. */
 export interface NodePlacement {
   name: string;
@@ -34,6 +42,12 @@ export interface NodePlacement {
   addressSources?: Partial<Record<Family, string>>;
   /** Exactly where podCidrs were read, e.g. "annotation ako.vmware.com/pod-cidrs" when the override applied. */
   podCidrSource?: string;
+  /** metadata.labels (NodePort mode selects nodes by them). */
+  labels?: Record<string, string>;
+  /** The Ready condition is True (a node without one is not ready). Absent: not read. */
+  ready?: boolean;
+  /** spec.unschedulable (cordoned). */
+  unschedulable?: boolean;
 }
 
 /** One endpoint of a service port, from an EndpointSlice. */
@@ -81,6 +95,8 @@ export interface ServicePortPlacement {
   endpoints: EndpointPlacement[];
   /** The readiness probe of the container serving this port on one backing pod (read only when asked for). */
   readinessProbe?: ReadinessProbe;
+  /** spec.ports[i].nodePort; absent when Kubernetes allocated none (type ClusterIP, allocateLoadBalancerNodePorts false). */
+  nodePort?: number;
 }
 
 /** A container's readinessProbe as far as a health monitor can use it; ports resolved to numbers. */
@@ -114,16 +130,31 @@ export interface ServicePlacement {
   preferredVip?: { address: string; from: string };
   /** The annotation ako.vmware.com/enable-shared-vip (AKO's shared-VIP group key). */
   sharedVipKey?: string;
-  /** spec.type ("ClusterIP" when the server left it out). */
+  /** spec.type ("ClusterIP", "NodePort", "LoadBalancer"; "ClusterIP" when the server left it out). */
   type?: string;
   /** spec.loadBalancerClass, when set. */
   loadBalancerClass?: string;
   /** status.loadBalancer.ingress as the server holds it now. */
   loadBalancerIngress?: LoadBalancerIngress[];
-  /** spec.ipFamilies, in the Service's order. */
+  /** spec.ipFamilies, in the Service's order; absent on clusters before dual stack (IPv4). */
   ipFamilies?: Family[];
   /** What the reader could not find out and planning should say (e.g. a pod it may not read). */
   notes?: string[];
+  /** spec.externalTrafficPolicy "Local": only nodes with local endpoints answer on the node port. */
+  externalTrafficPolicy?: "Cluster" | "Local";
+  /** spec.healthCheckNodePort (LoadBalancer with externalTrafficPolicy Local): kube-proxy's /healthz per node. */
+  healthCheckNodePort?: number;
+  /** spec.allocateLoadBalancerNodePorts as written (false: a LoadBalancer without node ports). */
+  allocateLoadBalancerNodePorts?: boolean;
+  /** Whether spec.selector selects pods. */
+  hasSelector?: boolean;
+  /** The annotation nodeportlocal.antrea.io/enabled is "true" (Antrea then maps each selected pod's ports). */
+  nodePortLocalEnabled?: boolean;
+  /**
+   * NodePortLocal mode: each backing pod's nodeportlocal.antrea.io annotation by pod name (null: the pod has none
+   * yet). Read only in that mode.
+   */
+  podAnnotations?: Record<string, string | null>;
 }
 
 export interface Placement {
@@ -166,6 +197,11 @@ export interface DesiredPool {
   servicePort: number;
   protocol: Protocol;
   servers: DesiredServer[];
+  /**
+   * NodePort mode with externalTrafficPolicy Local: the Service's healthCheckNodePort, where kube-proxy answers
+   * `GET /healthz` with 200 while the node has local endpoints (the pool's default monitor probes it).
+   */
+  healthCheckNodePort?: number;
 }
 
 export type ConflictKind =
@@ -174,6 +210,8 @@ export type ConflictKind =
   | "malformed-cidr"
   | "no-pod-cidr"
   | "no-endpoints"
+  | "no-node-port-local"
+  | "node-port-local-pending"
   | "other";
 
 export interface Conflict {

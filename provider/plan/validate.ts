@@ -1,7 +1,8 @@
 // Input validators shared by the plan command and the SDK's check(): each returns undefined when the value is
 // acceptable, or one sentence that names the value and says what is wrong with it.
 import { parseCidr, parseIp } from "./ip";
-import { CNI_CHOICES } from "./types";
+import { parseSelector } from "./selector";
+import { CNI_CHOICES, MODES } from "./types";
 
 /**
  * The longest name we build is the pool `<cluster>--<ns>-<svc>-<PROTO>-<port>`: namespace and service names are
@@ -46,4 +47,16 @@ export function validatePort(value: unknown, field = "port"): string | undefined
 export function validateCni(value: unknown, field = "cni"): string | undefined {
   if (typeof value === "string" && (CNI_CHOICES as readonly string[]).includes(value)) return undefined;
   return `${field} '${String(value)}' is not one of ${CNI_CHOICES.join(", ")}.`;
+}
+
+export function validateMode(value: unknown, field = "mode"): string | undefined {
+  if (typeof value === "string" && (MODES as readonly string[]).includes(value)) return undefined;
+  return `${field} '${String(value)}' is not clusterip (pod IPs through static routes), nodeport (node address : nodePort) or nodeportlocal (node address : Antrea's per-pod port).`;
+}
+
+/** A Kubernetes label selector string (parseSelector's grammar). */
+export function validateNodeSelector(value: unknown, field = "nodeSelector"): string | undefined {
+  if (typeof value !== "string") return `${field} must be a label selector string such as "node-role/edge=true".`;
+  const parsed = parseSelector(value);
+  return parsed.ok ? undefined : `${field} '${value}' is not a label selector: ${parsed.error}.`;
 }

@@ -8,6 +8,8 @@ export {
   readCaBundle,
   resolveAvi,
   resolveKube,
+  type ResolvedMode,
+  resolveMode,
   type SettingProblem,
   type SettingsSource,
   type SourceKind,

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import type { AviConnection } from "../avi/session";
 import type { KubeConnection } from "../kube/connection";
+import type { Mode } from "../plan/types";
 import { configKey, SETTING_KEYS, type SettingKey, type SettingValues, spec } from "./schema";
 
 export type SourceKind = "args" | "config" | "env" | "flags";
@@ -221,4 +222,23 @@ export function resolveKube(sources: readonly SettingsSource[]): ResolvedKube {
   const context = first(sources, "kubeContext")?.value;
   if (context) conn.context = context;
   return from ? { connection: conn, origin: from.kind } : { connection: conn };
+}
+
+export interface ResolvedMode {
+  mode: Mode;
+  /** The node selector as given (mode nodeport); undefined: every node. */
+  nodeSelector?: string;
+  /** Where the mode came from; undefined for the default (clusterip). */
+  origin?: SourceKind;
+}
+
+/** The cluster's mode and node selector: the first place that names each wins; default clusterip, every node. */
+export function resolveMode(sources: readonly SettingsSource[]): ResolvedMode {
+  const mode = first(sources, "mode");
+  const selector = first(sources, "nodeSelector");
+  return {
+    mode: (mode?.value as Mode | undefined) ?? "clusterip",
+    ...(selector ? { nodeSelector: selector.value } : {}),
+    ...(mode ? { origin: mode.from } : {}),
+  };
 }

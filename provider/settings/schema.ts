@@ -23,6 +23,8 @@ export interface SettingSpec {
   readonly check?: (value: string, label: string) => string | undefined;
 }
 
+import { validateMode, validateNodeSelector } from "../plan/validate";
+
 const httpUrl = (v: string, label: string) =>
   /^https?:\/\/[^/\s]+/.test(v) ? undefined : `${label} '${v}' is not an https:// (or, for a lab, http://) URL.`;
 
@@ -128,6 +130,28 @@ export const SETTINGS = {
     secret: false,
     flag: "in-cluster",
     description: "`true` uses the pod's service account instead of a kubeconfig",
+  },
+  mode: {
+    group: "kubernetes",
+    arg: "mode",
+    type: "string",
+    secret: false,
+    env: "AVI_K8S_MODE",
+    flag: "mode",
+    description:
+      "how the Service Engines reach the pods: `clusterip` (default; pod IPs through static routes), `nodeport` (node address : nodePort) or `nodeportlocal` (node address : Antrea's per-pod port)",
+    check: (v, label) => validateMode(v, label),
+  },
+  nodeSelector: {
+    group: "kubernetes",
+    arg: "nodeSelector",
+    type: "string",
+    secret: false,
+    env: "AVI_K8S_NODE_SELECTOR",
+    flag: "node-selector",
+    description:
+      "mode `nodeport`: the nodes that get servers, as a label selector (`key=value`, `key in (a,b)`, `!key`); default all",
+    check: (v, label) => validateNodeSelector(v, label),
   },
 } as const satisfies Record<string, SettingSpec>;
 

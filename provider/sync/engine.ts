@@ -11,13 +11,15 @@ import {
   blockAffinityMeaning,
   ciliumNodeMeaning,
   nodeMeaning,
+  nodePortNodeMeaning,
+  nplPodMeaning,
   serviceMeaning,
   sliceMeaning,
   sliceService,
 } from "./filter";
 import { type Log, latencyText, poolLine, routesLine } from "./log";
 import { countEvent, observe, type SyncMetrics } from "./metrics";
-import { PLANNERS, type SyncMode } from "./modes";
+import { PLANNERS, plannerOf, type SyncMode, sharedNodeLists } from "./modes";
 import { createScheduler } from "./schedule";
 import { reconcileRoutes, reconcileService, type WorkContext } from "./work";
 
@@ -66,6 +68,10 @@ export function startEngine(o: EngineOptions): Engine {
   const serviceWatches = new Map<string, Informer>();
   const cniSources = new Map<string, string>();
   let nodeWatch: Informer | undefined;
+  let nodeWatchForNodePort = false;
+  const podWatches = new Map<string, Informer>(); // namespace -> pods watch (nodeportlocal Services there)
+  // NodePort Services share one node list per node generation: a node event starts a new one.
+  const nodeLists = sharedNodeLists(o.kube, o.pageSize);
   const cniWatches = new Map<string, Informer>();
   const timers: NodeJS.Timeout[] = [];
   const rechecks = new Map<string, NodeJS.Timeout>();
@@ -73,11 +79,13 @@ export function startEngine(o: EngineOptions): Engine {
   let stopped = false;
   let resyncing: Promise<void> | undefined;
 
+  const modeOf = (key: string) => plannerOf(services.get(key) ?? [], planner);
   const ctx: WorkContext = {
     cluster: o.cluster,
     kube: o.kube,
     avi: o.avi,
     planner,
+    nodes: nodeLists.read,
     pageSize: o.pageSize,
     canWrite: o.canWrite,
     effects: o.effects ?? {},
@@ -229,8 +237,9 @@ export function startEngine(o: EngineOptions): Engine {
   }
 
   const touchRoutes = () => {
+    nodeLists.invalidate();
     for (const name of records.keys()) noteEvent(routesKey(name));
-    if (planner.dependsOnNodes) for (const k of services.keys()) noteEvent(`svc:${k}`);
+    for (const k of services.keys()) if (modeOf(k).dependsOnNodes) noteEvent(`svc:${k}`);
   };
 
   /** Watches follow the work: one slice watch per namespace (selecting exactly the managed Services), etc. */
@@ -293,18 +302,63 @@ export function startEngine(o: EngineOptions): Engine {
         );
       }
     }
-    const wantNodes = records.size > 0 || (planner.dependsOnNodes && services.size > 0);
-    if (wantNodes && !nodeWatch) {
-      nodeWatch = watch(
-        "node",
-        { path: "/api/v1/nodes", perm: { verb: "list", resource: "nodes", group: "" }, meaning: nodeMeaning },
-        touchRoutes,
-      );
-    } else if (!wantNodes && nodeWatch) {
+    const forNodePort = [...services.keys()].some((k) => modeOf(k).dependsOnNodes);
+    const wantNodes = records.size > 0 || forNodePort;
+    if (nodeWatch && (!wantNodes || nodeWatchForNodePort !== forNodePort)) {
       nodeWatch.stop();
       nodeWatch = undefined;
     }
+    if (wantNodes && !nodeWatch) {
+      // NodePort reads labels, readiness and cordons too; routes only what moves a pod CIDR or next hop.
+      nodeWatchForNodePort = forNodePort;
+      nodeWatch = watch(
+        "node",
+        {
+          path: "/api/v1/nodes",
+          perm: { verb: "list", resource: "nodes", group: "" },
+          meaning: forNodePort ? nodePortNodeMeaning : nodeMeaning,
+        },
+        touchRoutes,
+      );
+    }
+    updatePodWatches();
     updateCniWatches();
+  }
+
+  /** NodePortLocal: Antrea's annotation on a pod changes no EndpointSlice, so its namespace's pods are watched. */
+  function updatePodWatches(): void {
+    if (stopped) return;
+    const byNs = new Map<string, string[]>();
+    for (const key of services.keys()) {
+      if (!modeOf(key).dependsOnPods) continue;
+      const [ns, name] = key.split("/") as [string, string];
+      byNs.set(ns, [...(byNs.get(ns) ?? []), name]);
+    }
+    for (const [ns, w] of [...podWatches]) {
+      if (!byNs.has(ns)) {
+        w.stop();
+        podWatches.delete(ns);
+      }
+    }
+    for (const ns of byNs.keys()) {
+      if (podWatches.has(ns)) continue;
+      podWatches.set(
+        ns,
+        watch(
+          "pod",
+          {
+            path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
+            perm: { verb: "list", resource: "pods", group: "", namespace: ns },
+            meaning: nplPodMeaning,
+          },
+          () => {
+            for (const key of services.keys()) {
+              if (key.startsWith(`${ns}/`) && modeOf(key).dependsOnPods) noteEvent(`svc:${key}`);
+            }
+          },
+        ),
+      );
+    }
   }
 
   function updateCniWatches(): void {
@@ -436,6 +490,7 @@ export function startEngine(o: EngineOptions): Engine {
       for (const w of slices.values()) w.informer.stop();
       for (const w of serviceWatches.values()) w.stop();
       for (const w of cniWatches.values()) w.stop();
+      for (const w of podWatches.values()) w.stop();
       nodeWatch?.stop();
     },
   };

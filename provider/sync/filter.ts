@@ -4,6 +4,8 @@
 // or annotation nobody reads. Anything that can move a route or a pool server is in the string.
 import {
   ANNOTATION_ANTREA_TRANSPORT,
+  ANNOTATION_NPL,
+  ANNOTATION_NPL_ENABLED,
   ANNOTATION_CALICO_V4,
   ANNOTATION_CALICO_V6,
   ANNOTATION_OVN_SUBNETS,
@@ -38,6 +40,32 @@ export function nodeMeaning(node: Obj): string {
   ]);
 }
 
+/**
+ * Mode nodeport reads more of a node: its labels (the node selector, the exclude-from-external-load-balancers
+ * label), its Ready condition's status (not its heartbeat) and whether it is cordoned.
+ */
+export function nodePortNodeMeaning(node: Obj): string {
+  const n = node as Any;
+  const ready = (n.status?.conditions ?? []).find((c: Any) => c?.type === "Ready")?.status ?? "";
+  const labels = n.metadata?.labels ?? {};
+  return JSON.stringify([
+    nodeMeaning(node),
+    ready,
+    n.spec?.unschedulable === true,
+    sorted(Object.keys(labels).map((k) => `${k}=${labels[k]}`)),
+  ]);
+}
+
+/** Mode nodeportlocal: a pod's name, labels (which Service selects it) and the node ports Antrea published. */
+export function nplPodMeaning(pod: Obj): string {
+  const p = pod as Any;
+  const labels = p.metadata?.labels ?? {};
+  return JSON.stringify([
+    sorted(Object.keys(labels).map((k) => `${k}=${labels[k]}`)),
+    p.metadata?.annotations?.[ANNOTATION_NPL] ?? null,
+  ]);
+}
+
 /** Each endpoint's first address, conditions, node and pod, and the ports: what planPools reads. */
 export function sliceMeaning(slice: Obj): string {
   const s = slice as Any;
@@ -62,8 +90,9 @@ export function sliceService(slice: Obj): string {
 }
 
 /**
- * Type, ports (target ports and node ports included), whether it selects pods, and the load balancer ingress in its
- * status (cleared by a user or lost by the API server: the sync writes the VIP back).
+ * Type, ports (target ports and node ports included), whether it selects pods, what the node-port modes read (the
+ * traffic policy, the health check node port, NodePortLocal's opt-in annotation), and the load balancer ingress in
+ * its status (cleared by a user or lost by the API server: the sync writes the VIP back).
  */
 export function serviceMeaning(service: Obj): string {
   const s = (service as Any).spec ?? {};
@@ -74,7 +103,18 @@ export function serviceMeaning(service: Obj): string {
     i?.ip ?? "",
     i?.ipMode ?? "",
   ]);
-  return JSON.stringify([s.type ?? "", ports, Object.keys(s.selector ?? {}).length > 0, s.externalName ?? "", ingress]);
+  const npl = (service as Any).metadata?.annotations?.[ANNOTATION_NPL_ENABLED] ?? null;
+  return JSON.stringify([
+    s.type ?? "",
+    ports,
+    Object.keys(s.selector ?? {}).length > 0,
+    s.externalName ?? "",
+    s.externalTrafficPolicy ?? "",
+    s.healthCheckNodePort ?? 0,
+    s.allocateLoadBalancerNodePorts ?? null,
+    npl,
+    ingress,
+  ]);
 }
 
 /** A Calico block affinity: its node, block and whether it is in use. */

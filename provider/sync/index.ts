@@ -21,12 +21,20 @@ import type { SyncMode } from "./modes";
 export type { PoolReconciled, ServiceSide, SyncEffects } from "./effects";
 export { createKubeSideEffects, type KubeSideEffects, type KubeSideOptions, SYNC_EVENT_CONTROLLER } from "./kubeside";
 export { NotLeader } from "./engine";
-export { blockAffinityMeaning, ciliumNodeMeaning, nodeMeaning, serviceMeaning, sliceMeaning } from "./filter";
+export {
+  blockAffinityMeaning,
+  ciliumNodeMeaning,
+  nodeMeaning,
+  nodePortNodeMeaning,
+  nplPodMeaning,
+  serviceMeaning,
+  sliceMeaning,
+} from "./filter";
 export { parseListen } from "./health";
 export { microTime } from "./lease";
 export { consoleLog, type Log } from "./log";
 export { LATENCY_BUCKETS, quantile, type SyncMetrics } from "./metrics";
-export { PLANNERS, type ServicePlanner, type SyncMode } from "./modes";
+export { type PlanContext, PLANNERS, plannerOf, type ServicePlanner, type SyncMode } from "./modes";
 export { createScheduler, type Scheduler } from "./schedule";
 export { defaultLeaseName, SYNC_NODE_OPTIONS } from "./runtime";
 export { permits, requestOf, SYNC_PERMISSIONS, type SyncPermission } from "../kube/rbac";

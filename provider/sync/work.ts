@@ -16,13 +16,16 @@ import {
 import { type KubeClient, KubeReadError, readNodesWith } from "../kube";
 import { type DesiredPool, planRoutes, type RouteChange, sharedPoolName } from "../plan";
 import type { ServiceSide, SyncEffects } from "./effects";
-import type { ServicePlanner } from "./modes";
+import { type PlanContext, plannerOf, type ServicePlanner } from "./modes";
 
 export interface WorkContext {
   cluster: string;
   kube: KubeClient;
   avi: AviSession;
+  /** The planner of pools whose markers record no mode (clusterip). */
   planner: ServicePlanner;
+  /** The cluster's nodes, shared by the nodeport Services of one node generation (engine.ts). */
+  nodes?: PlanContext["nodes"];
   pageSize: number;
   /** Throws when this replica may not write (it does not hold the Lease). */
   canWrite(): void;
@@ -59,10 +62,16 @@ export async function reconcileService(
   let side: ServiceSide | undefined;
   const readStart = Date.now();
   try {
-    const ref = { namespace, name: service };
-    if (ctx.planner.planService) {
-      ({ pools: planned, service: side } = await ctx.planner.planService(ctx.kube, ctx.cluster, ref, ctx.pageSize));
-    } else planned = await ctx.planner.plan(ctx.kube, ctx.cluster, ref, ctx.pageSize);
+    const planner = plannerOf(pools, ctx.planner);
+    const source = pools.find((p) => p.source)?.source;
+    const planCtx: PlanContext = { ...(source ? { source } : {}), ...(ctx.nodes ? { nodes: ctx.nodes } : {}) };
+    ({ pools: planned, service: side } = await planner.planService(
+      ctx.kube,
+      ctx.cluster,
+      { namespace, name: service },
+      ctx.pageSize,
+      planCtx,
+    ));
   } catch (err) {
     // A Service that is gone or unusable leaves its pools as they are (its resource reports it on the next run).
     if (

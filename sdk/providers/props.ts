@@ -160,6 +160,13 @@ export interface VirtualServiceProps extends ConnectionProps, LocationProps {
   adopt?: boolean;
   /** The loadBalancerClass this resource answers to (default avi-k8s.io/lb): a Service of another class is refused. */
   loadBalancerClass?: string;
+  /**
+   * Mode nodeportlocal: let the resource set the Service's nodeportlocal.antrea.io/enabled annotation (and remove it
+   * on destroy, when it set it). Without it a Service lacking the annotation is an error: never patched silently.
+   */
+  annotateService?: boolean;
+  /** Mode nodeport: each node's address is taken inside these networks (multi-NIC nodes), as the routes' next hop. */
+  nodeNetworks?: string[];
 }
 export const VS_INPUT_KEYS = [
   "cluster",
@@ -183,6 +190,10 @@ export const VS_INPUT_KEYS = [
   "loadBalancerClass",
   "pools",
   "l4",
+  "mode",
+  "nodeSelector",
+  "nodeNetworks",
+  "annotateService",
 ] as const;
 /** A new VIP replaces the virtual service, deleting first: the controller cannot move a VsVip's address in place. */
 export const VS_REPLACE_KEYS = [
@@ -209,4 +220,9 @@ export interface VirtualServiceOuts extends Omit<VirtualServiceProps, "pools"> {
   importId?: string;
   /** "ako" while the objects are AKO's shape: updates and deletes take them over (provider/avi/adopt.ts). */
   adoptedFrom?: "ako";
+  /**
+   * The Services whose nodeportlocal.antrea.io/enabled annotation this resource set (annotateService): removed on
+   * destroy, or when the resource stops asking for it. Absent: it set none.
+   */
+  annotated?: string[];
 }

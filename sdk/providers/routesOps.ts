@@ -13,7 +13,7 @@ import {
 } from "../../provider/avi";
 import { readNodes } from "../../provider/kube";
 import { type CniChoice, isOwnedRoute, planRoutes, routeIdFor } from "../../provider/plan";
-import { kubeSourceProblems, resolveKube } from "../../provider/settings";
+import { kubeSourceProblems, resolveKube, resolveMode } from "../../provider/settings";
 import { canonical, deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
 import { connectionArgs, type Settings, sourcesOf } from "./connection";
@@ -108,6 +108,7 @@ export async function check(
     ...kubeSourceProblems({ kind: "args", values: args }),
     ...connectionFailures(args, props, settings),
     ...moved,
+    ...modeFailures(props, settings),
   ];
   // jsonClean: a missing arg is undefined here, which the host cannot encode; the failures must reach the user.
   if (failures.length > 0) return { inputs: jsonClean(props), failures };
@@ -118,6 +119,29 @@ export async function check(
   // An import records the routes the VRF holds (import.ts): a node changed since AKO stopped is the next preview's.
   const routes = (importedMembers(olds, "routes", resolved.routes) as RouteMap | undefined) ?? resolved.routes;
   return { inputs: jsonClean({ ...props, ...resolved, routes }), failures };
+}
+
+/**
+ * The routes resource serves mode clusterip only: in nodeport and nodeportlocal the pool servers are node
+ * addresses the Service Engines already reach, and a static route to a pod network would only mislead.
+ */
+function modeFailures(props: RoutesProps, settings: Settings | undefined): { property: string; reason: string }[] {
+  const sources = sourcesOf(props, settings);
+  if (sources.some((s) => isUnknown(s.values.mode))) return [];
+  const { mode, origin } = resolveMode(sources);
+  if (mode === "clusterip") return [];
+  const where =
+    origin === "args"
+      ? "the kubernetes.mode argument"
+      : origin === "config"
+        ? "avi-k8s:mode in stack config"
+        : "AVI_K8S_MODE";
+  return [
+    {
+      property: "mode",
+      reason: `ClusterIpRoutes keeps static routes to the pod networks, which mode ${mode} (set by ${where}) does not use: its pool servers are node addresses. Remove this resource from the program (the next up deletes its routes), or set mode clusterip for this cluster.`,
+    },
+  ];
 }
 
 /** Routes compare by what the controller routes (prefix -> next hop), whatever shape the old state has. */

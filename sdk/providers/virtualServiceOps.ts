@@ -11,11 +11,19 @@ import {
   type VirtualServiceSpec,
   type VirtualServiceState,
 } from "../../provider/avi";
-import { implicitL4, type L4Plan, validateL4Args, virtualServiceName } from "../../provider/plan";
-import { kubeSourceProblems } from "../../provider/settings";
+import {
+  implicitL4,
+  type L4Plan,
+  type Mode,
+  validateCidr,
+  validateL4Args,
+  virtualServiceName,
+} from "../../provider/plan";
+import { kubeSourceProblems, resolveMode } from "../../provider/settings";
+import { annotate, servicesOf, unannotate, wantsAnnotation } from "./annotation";
 import { deleteFirstDiff, diffKeys, isUnknown, jsonClean, pick, UNKNOWN } from "./canonical";
 import { type CheckOutcome, connectionFailures, connectionFor, reading, refreshConnection, writing } from "./common";
-import { connectionArgs, type Settings } from "./connection";
+import { connectionArgs, type Settings, sourcesOf } from "./connection";
 import { controllerOrigin, placeResource, refuseMove, withRecorded } from "./location";
 import {
   IMPORT_STAMP,
@@ -48,6 +56,10 @@ const IMPORTED = [IMPORT_STAMP, "adoptedFrom"] as const;
 const L4_ARGS = ["pool", "portPools", "sourceRanges", "fullClientLogs", "members"] as const;
 /** What the outputs keep of the inputs: what diff compares and what refresh and destroy need to find the objects. */
 const KEPT = [...VS_INPUT_KEYS.filter((k) => k !== "pools"), ...OUTPUT_CONNECTION_KEYS, "controllerUrl", "kubeServer"];
+/** Kept while the resource has annotated Services: destroy needs the cluster (no secret: kubeconfig content is not). */
+const ANNOTATION_KEPT = ["annotated", "kubeconfigPath", "kubeContext", "inCluster"];
+/** How long create and update wait for Antrea to map the pods of a Service the resource just annotated. */
+const NPL_WAIT_MS = 30_000;
 
 /** The values that are known: an unknown one (preview) is checked once it is known. */
 function knownOnly<T extends object>(v: T): Partial<T> {
@@ -64,6 +76,42 @@ async function refFailures(p: VirtualServiceProps, settings: Settings | undefine
     const reason = `could not check that the named objects exist: ${err instanceof Error ? err.message : String(err)}`;
     return [{ property: named[0] ?? "healthMonitor", reason }];
   }
+}
+
+/**
+ * The cluster's mode into the inputs, wherever it was set (args, stack config, environment), so preview shows a
+ * switch: absent for clusterip (what every earlier state means), the node selector only in nodeport.
+ */
+function settleMode(props: VirtualServiceProps, settings: Settings | undefined): Failure[] {
+  const failures: Failure[] = [];
+  const sources = sourcesOf(props, settings);
+  if (sources.some((s) => isUnknown(s.values.mode) || isUnknown(s.values.nodeSelector))) return failures;
+  const { mode, nodeSelector } = resolveMode(sources);
+  delete props.mode;
+  delete props.nodeSelector;
+  if (mode !== "clusterip") props.mode = mode;
+  if (mode === "nodeport" && nodeSelector) props.nodeSelector = nodeSelector;
+  if (props.annotateService !== undefined && !isUnknown(props.annotateService)) {
+    if (typeof props.annotateService !== "boolean") {
+      failures.push({ property: "annotateService", reason: "annotateService must be true or false." });
+    } else if (props.annotateService && mode !== "nodeportlocal") {
+      failures.push({
+        property: "annotateService",
+        reason: `annotateService sets Antrea's nodeportlocal.antrea.io/enabled annotation, which only mode nodeportlocal uses; this cluster's mode is ${mode}: remove annotateService, or set mode nodeportlocal.`,
+      });
+    }
+  }
+  if (props.nodeNetworks !== undefined && !isUnknown(props.nodeNetworks)) {
+    if (!Array.isArray(props.nodeNetworks)) {
+      failures.push({ property: "nodeNetworks", reason: "nodeNetworks must be a list of CIDRs." });
+    } else {
+      for (const [i, c] of props.nodeNetworks.entries()) {
+        const bad = validateCidr(c, `nodeNetworks[${i}]`);
+        if (bad) failures.push({ property: `nodeNetworks[${i}]`, reason: bad });
+      }
+    }
+  }
+  return failures;
 }
 
 /** Membership "sync": the checked inputs name the pools but hold no servers (the sync's), so preview shows none. */
@@ -97,8 +145,11 @@ export async function check(
     cloud: (news.cloud as string | undefined) ?? "Default-Cloud",
     vip: news.vip as VirtualServiceProps["vip"],
     ...(news.adopt !== undefined ? { adopt: news.adopt as boolean } : {}),
+    ...pick(news as Partial<VirtualServiceProps>, ["annotateService", "nodeNetworks"]),
   };
+  const modeFailures = settleMode(props, settings);
   const failures: Failure[] = [
+    ...modeFailures,
     ...validateVirtualService(props),
     ...importMismatch(olds, props as object as Record<string, unknown>, IDENTITY_KEYS),
     ...(props.adopt !== undefined && typeof props.adopt !== "boolean" && !isUnknown(props.adopt)
@@ -201,6 +252,15 @@ function spec(p: VirtualServiceProps | VirtualServiceOuts, pools: PoolView[], l4
     ...(p.members ? { sharedVip: p.service } : {}),
     ...(adopting(p) ? { adopt: true } : {}),
     ...(membershipOf(p) === "sync" ? { membership: "sync" as const } : {}),
+    ...(p.mode && p.mode !== "clusterip"
+      ? {
+          serverSource: {
+            mode: p.mode as Mode,
+            ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
+            ...(p.nodeNetworks && p.nodeNetworks.length > 0 ? { nodeNetworks: p.nodeNetworks } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -219,8 +279,10 @@ function outputs(
       servers: serverMap(pool.servers, false),
     };
   }
+  const annotated = (p as VirtualServiceOuts).annotated;
   return jsonClean({
     ...pick(p, KEPT),
+    ...(annotated && annotated.length > 0 ? pick(p as object as Record<string, unknown>, ANNOTATION_KEPT) : {}),
     pools,
     virtualServiceName: state.name,
     virtualServiceUuid: state.vsUuid,
@@ -238,12 +300,20 @@ async function apply(
 ): Promise<VirtualServiceOuts> {
   // Membership "sync" resolves the servers now: a pool created by this apply starts with them (the first `up`
   // writes what it resolved), an existing one keeps the controller's (applyVirtualService).
-  const known = membershipOf(p) === "sync" ? undefined : poolViews(p.pools);
+  // Mode nodeportlocal with annotateService: the annotation first, then the servers Antrea maps for it.
+  let annotated = olds?.annotated ?? [];
+  let fresh = false;
+  if (wantsAnnotation(p, settings)) {
+    const r = await annotate(p, settings, annotated);
+    annotated = r.annotated;
+    fresh = r.changed;
+  }
+  const known = membershipOf(p) === "sync" || fresh ? undefined : poolViews(p.pools);
   const plan = typeof p.l4 === "object" && p.l4 !== null ? p.l4 : undefined;
   const resolved =
     known && plan && p.vip
       ? { pools: known, l4: plan, vip: p.vip, conflicts: p.conflicts ?? [], failures: [] as Failure[] }
-      : await resolveTargets(p, settings).then((r) => ({
+      : await resolveMapped(p, settings, fresh).then((r) => ({
           ...r,
           pools: poolViews(r.pools) ?? [],
           l4: plan ?? r.l4,
@@ -253,7 +323,16 @@ async function apply(
     throw new Error(resolved.failures.map((f) => `${f.property}: ${f.reason}`).join(" "));
   refuseMove(olds, p);
   const conn = connectionFor(p, settings, operation);
-  const located = { ...p, vip: resolved.vip, l4: resolved.l4, controllerUrl: controllerOrigin(conn.controller) };
+  // Services annotated before and no longer asked for (annotateService dropped, mode changed) lose it again.
+  const keep = wantsAnnotation(p, settings) ? servicesOf(p) : [];
+  annotated = await unannotate({ ...p, kubeServer: olds?.kubeServer ?? p.kubeServer }, settings, annotated, keep);
+  const located = {
+    ...p,
+    vip: resolved.vip,
+    l4: resolved.l4,
+    controllerUrl: controllerOrigin(conn.controller),
+    ...(annotated.length > 0 ? { annotated } : {}),
+  };
   const id = virtualServiceName(p.cluster, p.namespace, p.service);
   const empty: VirtualServiceState = { name: id, vsUuid: "", vsvipUuid: "", pools: [], vipAddress: "" };
   const adopt = adopting(p) || adopting(olds);
@@ -297,6 +376,19 @@ function unreachableEvent(controller: string, err: unknown) {
     action: "Apply",
     note: `The Avi Controller ${controller} could not be reached; nothing changed: ${(err as Error).message}`,
   };
+}
+
+/**
+ * resolveTargets, and right after the resource annotated a Service for NodePortLocal, again until Antrea has
+ * mapped every pod (or NPL_WAIT_MS passed: the pods still unmapped are then reported in conflicts).
+ */
+async function resolveMapped(p: VirtualServiceProps, settings: Settings | undefined, wait: boolean): Promise<Resolved> {
+  const deadline = Date.now() + NPL_WAIT_MS;
+  for (;;) {
+    const r = await resolveTargets(p, settings);
+    if (!wait || r.pending === 0 || r.failures.length > 0 || Date.now() > deadline) return r;
+    await new Promise((done) => setTimeout(done, 250));
+  }
 }
 
 export async function create(inputs: VirtualServiceProps, settings: Settings | undefined) {
@@ -345,6 +437,9 @@ export async function remove(props: VirtualServiceOuts, settings: Settings | und
   const known = poolViews(props.pools) ?? [];
   const { left } = await reading(conn, (s) => deleteVirtualService(s, spec(props, known)));
   if (left.length === 0) await clearBack(props, settings, props.vipAddress);
+  if (left.length === 0 && props.annotated && props.annotated.length > 0) {
+    await unannotate(props, settings, props.annotated);
+  }
   if (left.length > 0) {
     const name = virtualServiceName(props.cluster, props.namespace, props.service);
     throw new Error(

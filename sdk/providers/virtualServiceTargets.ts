@@ -3,11 +3,14 @@
 // resolveL4); then whether every object the plan names exists on the controller, one read per type on the shared
 // session. Everything here runs before anything is written, so each failure names its field and costs no write.
 import { type AviConnection, missingObjects } from "../../provider/avi";
-import { readServicePlacements } from "../../provider/kube";
+import { readModePlacement } from "../../provider/kube";
 import {
   agreedVip,
   classRefusal,
   DEFAULT_LOAD_BALANCER_CLASS,
+  type Mode,
+  type ModeOptions,
+  parseSelector,
   type HealthMonitorArgs,
   type L4Plan,
   type L4Target,
@@ -18,7 +21,7 @@ import {
   sharedVipFailures,
   validateIp,
 } from "../../provider/plan";
-import { resolveKube } from "../../provider/settings";
+import { resolveKube, resolveMode } from "../../provider/settings";
 import { reading } from "./common";
 import { type Settings, sourcesOf } from "./connection";
 import type { PoolMap, VirtualServiceProps } from "./props";
@@ -39,6 +42,9 @@ export interface Resolved {
   refs: Record<string, Record<string, string[]>>;
   /** Services refused because their loadBalancerClass is another load balancer's: name and why. */
   refused?: { service: string; reason: string }[];
+  /** The mode the servers were planned in, and (nodeportlocal) how many pools have pods Antrea has not mapped yet. */
+  mode: Mode;
+  pending: number;
 }
 
 interface Target {
@@ -85,14 +91,27 @@ function addRef(refs: Resolved["refs"], type: string, name: string | undefined, 
 
 /** Reads the Service(s) and derives pools, VIP and L4 plan. */
 export async function resolveTargets(p: VirtualServiceProps, settings: Settings | undefined): Promise<Resolved> {
-  const kube = resolveKube(sourcesOf(p, settings)).connection;
+  const sources = sourcesOf(p, settings);
+  const kube = resolveKube(sources).connection;
+  const { mode, nodeSelector } = resolveMode(sources);
   const { targets, defaults } = targetsOf(p);
-  const placements = await readServicePlacements(
+  const read = await readModePlacement(
     kube,
     targets.map((t) => ({ namespace: t.namespace, name: t.name, probe: wantsProbe(t.args, defaults) })),
+    { mode, ...(p.nodeNetworks && p.nodeNetworks.length > 0 ? { nodeNetworks: p.nodeNetworks } : {}) },
   );
+  const placements = read.services;
   const failures: Failure[] = [];
   const conflicts: string[] = [];
+  const parsed = mode === "nodeport" && nodeSelector ? parseSelector(nodeSelector) : undefined;
+  const modeOptions: ModeOptions = {
+    mode,
+    ...(read.nodes ? { nodes: read.nodes.nodes } : {}),
+    ...(parsed?.ok ? { nodeSelector: parsed.requirements } : {}),
+    annotateService: p.annotateService === true,
+  };
+  if (read.nodes) conflicts.push(...read.nodes.notes);
+  let pending = 0;
   const pools: PoolMap = {};
   const l4Targets: L4Target[] = [];
   const members: SharedMember[] = [];
@@ -107,10 +126,11 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
     }
     // The one computation of a Service's pools (the sync and `avi-k8s plan` use it too); a shared VIP's pools are
     // named after its key.
-    const own = planServicePools(p.cluster, svc, t.ports);
+    const own = planServicePools(p.cluster, svc, t.ports, modeOptions);
+    pending += own.conflicts.filter((c) => c.kind === "node-port-local-pending").length;
     failures.push(...own.failures.map((f) => ({ ...f, property: `${t.prefix}${f.property}` })));
     const chosen = t.ports ? { ...svc, ports: svc.ports.filter((sp) => t.ports?.includes(sp.port)) } : svc;
-    const planned = p.members ? planSharedPools(p.cluster, p.service, chosen) : own.pools;
+    const planned = p.members ? planSharedPools(p.cluster, p.service, chosen, own.pools) : own.pools;
     for (const pool of planned) {
       pools[pool.name] = {
         servicePort: pool.servicePort,
@@ -124,6 +144,7 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
       pools: planned,
       args: t.args,
       prefix: t.prefix,
+      mode,
       ...(defaults ? { defaults } : {}),
     });
     members.push({ service: chosen, pools: planned, prefix: t.prefix });
@@ -150,6 +171,8 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
     failures,
     refs,
     ...(refused.length ? { refused } : {}),
+    mode,
+    pending,
   };
 }
 

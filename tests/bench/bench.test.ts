@@ -62,6 +62,7 @@ describe("bench --quick", function () {
       "routes:diff",
       "routes:update-node",
       "routes:update-pod",
+      "vs-nodeport:check",
       "vs:check",
       "vs:create",
       "vs:diff",
@@ -120,7 +121,7 @@ describe("bench --quick", function () {
 
   it("prints the table as it goes and PASS or FAIL for each target", () => {
     assert.match(out.stdout, /^scenario +resource +svc +step +ms /m);
-    const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs) /.test(l));
+    const lines = out.stdout.split("\n").filter((l) => /^10n default +(routes|ako-baseline|vs|vs-nodeport) /.test(l));
     assert.equal(lines.length, report.rows.length);
     for (const t of report.targets) {
       assert.ok(t.kind === "count" || t.kind === "timing", `${t.name}: kind ${t.kind}`);

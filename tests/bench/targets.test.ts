@@ -41,6 +41,7 @@ function good(): Pick<Report, "rows" | "providerSize"> {
       row("vs", "check", { services: 1 }),
       row("routes", "create", { info: { stateBytesPerRoute: 72, routes: 10 } }),
       row("vs", "create", { services: 100 }),
+      row("vs-nodeport", "check", { services: 1, info: { servers: 10 } }),
     ],
     providerSize: {
       routes: 330,
@@ -62,8 +63,8 @@ describe("bench targets", () => {
     assert.deepEqual(failed(good()), []);
     assert.deepEqual(
       targets.filter((t) => t.kind === "timing").map((t) => t.name),
-      [targets[0]?.name],
-      "only the planning time and memory target is a timing",
+      [targets[0]?.name, targets.find((t) => t.name.startsWith("NodePort servers planned"))?.name],
+      "only the planning time and memory targets (routes, NodePort) are timings",
     );
   });
 
@@ -93,6 +94,12 @@ describe("bench targets", () => {
     const big = good();
     big.providerSize.virtualService = 5000;
     assert.deepEqual(failed(big), ["count: serialized provider 2 KB or less per resource"]);
+
+    const missingNode = good();
+    missingNode.rows[6] = row("vs-nodeport", "check", { services: 1, info: { servers: 9 } });
+    assert.deepEqual(failed(missingNode), [
+      "count: NodePort: one server per node and Service port, read without listing pods",
+    ]);
   });
 
   it("a slow or large plan is a timing miss, which the suite leaves to npm run bench", () => {

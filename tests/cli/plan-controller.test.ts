@@ -100,4 +100,38 @@ describe("avi-k8s plan with a controller", function () {
     assert.match(wrong.stderr, /login of user admin .* failed with HTTP 401/);
     assert.ok(!wrong.stderr.includes("not-the-password"));
   });
+
+  it("--mode nodeport shows a mode switch: the cluster's routes go away, the pool trades pod IPs for node ports", async () => {
+    const s = createAviSession({
+      controller: avi.url,
+      username: avi.username,
+      password: avi.password,
+      caCert: avi.caCert!,
+    });
+    await applyRoutes(s, { cluster: "c1" }, seedRoutes("c1"));
+    await applyVirtualService(s, seedSpec("c1"));
+    await s.logout();
+    const web = kube.get("services", "web", "default")!;
+    kube.apply({
+      ...web,
+      spec: {
+        ...web.spec,
+        type: "LoadBalancer",
+        ports: [{ name: "http", port: 80, targetPort: "http", nodePort: 30080 }],
+      },
+    });
+    const writes = avi.writes().length;
+    const r = await plan([...base, "--mode", "nodeport"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(avi.writes().length, writes, "the plan writes nothing");
+    assert.match(r.stdout, /^Cluster c1, mode nodeport/);
+    assert.match(r.stdout, /routes: 0 to add, 0 to update, 2 to remove/);
+    assert.match(r.stdout, /- 192\.168\.101\.0\/24 via 10\.100\.1\.101/);
+    assert.match(r.stdout, /= 10\.244\.0\.0\/16 via 10\.52\.2\.23 \[dc-core\]/, "foreign routes stay");
+    assert.match(r.stdout, /pool c1--default-web-TCP-80: update; servers 2 to add, 0 to update, 4 to remove/);
+    assert.match(r.stdout, /\+ 10\.100\.1\.101:30080 on node1/);
+    const bad = await plan([...base, "--mode", "nodeport", "--node-selector", "zone in a"], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--node-selector 'zone in a' is not a label selector/);
+  });
 });

@@ -16,10 +16,12 @@ import {
 const LEASE = { namespace: "avi-k8s", name: "avi-k8s-sync-demo" };
 
 describe("the sync's declared Kubernetes permissions", () => {
-  it("name no wildcard, no Secret, ConfigMap or Pod access, and no delete or privilege verbs", () => {
+  it("name no wildcard, no Secret or ConfigMap access, pods only listed and watched, no delete or privilege verbs", () => {
     for (const p of SYNC_PERMISSIONS) {
       assert.ok(![p.apiGroup, p.resource, ...p.verbs].some((x) => x.includes("*")), JSON.stringify(p));
-      assert.ok(!["secrets", "configmaps", "pods", "serviceaccounts"].includes(p.resource), p.resource);
+      assert.ok(!["secrets", "configmaps", "serviceaccounts"].includes(p.resource), p.resource);
+      // Mode nodeportlocal reads Antrea's annotation on pods: list and watch only (no get, exec or logs).
+      if (p.resource === "pods") assert.deepEqual(p.verbs, ["list", "watch"]);
       for (const v of p.verbs) assert.ok(!["delete", "deletecollection"].includes(v), `${p.resource}: ${v}`);
       assert.ok(p.why.length > 10, `${p.resource} says why it is needed`);
     }
@@ -42,6 +44,7 @@ describe("the sync's declared Kubernetes permissions", () => {
         "/nodes: list,watch",
         "/services: get,list,watch",
         "discovery.k8s.io/endpointslices: list,watch",
+        "/pods: list,watch",
         "crd.projectcalico.org/blockaffinities: list,watch",
         "cilium.io/ciliumnodes: list,watch",
         "/services/status: patch",
@@ -68,7 +71,7 @@ describe("the sync's declared Kubernetes permissions", () => {
     assert.equal(ok({ verb: "list", apiGroup: "discovery.k8s.io", resource: "endpointslices", namespace: "x" }), true);
     assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services", namespace: "shop", name: "api" }), false);
     assert.equal(ok({ verb: "get", apiGroup: "", resource: "secrets", namespace: "avi-k8s", name: "a" }), false);
-    assert.equal(ok({ verb: "list", apiGroup: "", resource: "pods" }), false);
+    assert.equal(ok({ verb: "list", apiGroup: "", resource: "pods" }), true, "mode nodeportlocal's annotations");
     // Status only: the gate and the VIP are written through the status subresources, never the objects.
     assert.equal(ok({ verb: "patch", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), true);
     assert.equal(ok({ verb: "update", apiGroup: "", resource: "services/status", namespace: "a", name: "b" }), false);
