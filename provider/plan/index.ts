@@ -97,6 +97,7 @@ export {
   ipModeKnown,
   type KubeVersion,
   parseKubeVersion,
+  gatesWaiting,
   planGates,
   podsOf,
   POOL_MEMBER_GATE,

@@ -2,7 +2,7 @@
 // loadBalancerClass), what its status.loadBalancer.ingress should hold, and which pods' readiness gate to set.
 // provider/kube reads and writes the objects; provider/sync and sdk/ call these to decide.
 import { parseIp } from "./ip";
-import type { DesiredServer, Family, LoadBalancerIngress, ReadinessGateState } from "./types";
+import type { DesiredPool, DesiredServer, Family, LoadBalancerIngress, ReadinessGateState } from "./types";
 
 /**
  * The loadBalancerClass this package answers to unless told otherwise. A prefixed name in the project's own domain:
@@ -145,7 +145,7 @@ export interface GateChange {
  * set, or a True to take back: a missing condition already holds the pod back). Pods
  * whose endpoint was ready carry no `gate`: their gate is True already (or they have none), and are never touched.
  */
-export function planGates(pools: readonly { name: string; servers: readonly DesiredServer[] }[]): GateChange[] {
+export function planGates(pools: readonly Pick<DesiredPool, "name" | "servers" | "gatedPods">[]): GateChange[] {
   const byPod = new Map<
     string,
     { uid?: string; status: ReadinessGateState["status"]; where: string[]; off: string[] }
@@ -156,8 +156,17 @@ export function planGates(pools: readonly { name: string; servers: readonly Desi
       const entry = byPod.get(s.pod) ?? { status: s.gate.status, where: [], off: [] };
       if (s.gate.podUid) entry.uid = s.gate.podUid;
       entry.where.push(`${pool.name} as ${s.ip}:${s.port}`);
-      if (!s.enabled) entry.off.push(pool.name);
+      if (!s.enabled) entry.off.push(`${pool.name}: its containers are not ready`);
       byPod.set(s.pod, entry);
+    }
+    // NodePort: the pod is reached through a node's server (its own with Local, any with Cluster).
+    for (const g of pool.gatedPods ?? []) {
+      const via = gatedPodVia(pool, g);
+      const entry = byPod.get(g.pod) ?? { status: g.status, where: [], off: [] };
+      if (g.podUid) entry.uid = g.podUid;
+      if (via) entry.where.push(`${pool.name} via node ${via.node ?? via.ip} ${via.ip}:${via.port}`);
+      else entry.off.push(`${pool.name}: no enabled server${g.node ? ` of its node ${g.node}` : ""} reaches it`);
+      byPod.set(g.pod, entry);
     }
   }
   const out: GateChange[] = [];
@@ -172,7 +181,7 @@ export function planGates(pools: readonly { name: string; servers: readonly Desi
             pod,
             status: want,
             reason: "ServerDisabled",
-            message: `Disabled in pool ${e.off.join(", ")}: its containers are not ready.`,
+            message: `Disabled in pool ${e.off.join("; ")}.`,
           };
     if (e.uid) change.uid = e.uid;
     out.push(change);
@@ -183,4 +192,23 @@ export function planGates(pools: readonly { name: string; servers: readonly Desi
 /** The pods of these pools' servers, by name. */
 export function podsOf(pools: readonly { servers: readonly DesiredServer[] }[]): Set<string> {
   return new Set(pools.flatMap((p) => p.servers.map((s) => s.pod).filter((n): n is string => Boolean(n))));
+}
+
+/** NodePort: the enabled server a gated pod is reached through (its node's with Local, any with Cluster). */
+function gatedPodVia(
+  pool: Pick<DesiredPool, "servers">,
+  g: NonNullable<DesiredPool["gatedPods"]>[number],
+): DesiredServer | undefined {
+  return pool.servers.find((s) => s.enabled && (!g.node || s.node === g.node));
+}
+
+/**
+ * Whether a gated pod of the pool is still waiting for its server (its containers not ready yet): nothing the
+ * EndpointSlice watch sees will change when they turn ready, so the Service has to be looked at again.
+ */
+export function gatesWaiting(pool: Pick<DesiredPool, "servers" | "gatedPods">): boolean {
+  return (
+    pool.servers.some((s) => s.gate && !s.enabled) ||
+    (pool.gatedPods ?? []).some((g) => g.status !== "True" && !gatedPodVia(pool, g))
+  );
 }

@@ -2,6 +2,7 @@
 // (research/beyond-clusterip.md §1.1, and §6.1 for what we do better than AKO). Node addresses come from the
 // placement reader's next-hop choice (InternalIP per family, the CNI's annotation, nodeNetworks), the same rule
 // the static routes use. Pure.
+import { gateOf, servesTraffic } from "./endpoints";
 import { compareBytes, parseIp } from "./ip";
 import { matchesSelector, type Requirement } from "./selector";
 import type { Conflict, DesiredPool, DesiredServer, Family, NodePlacement, ServicePlacement } from "./types";
@@ -68,8 +69,8 @@ function compareServers(a: DesiredServer, b: DesiredServer): number {
 /**
  * The servers of each port's pool. A NotReady or cordoned node stays in the pool disabled (its connections drain;
  * it comes back enabled without a new member). With externalTrafficPolicy Local only nodes with a ready or serving
- * endpoint of the Service are members (kube-proxy drops traffic elsewhere), enabled while one is ready and not
- * terminating, and `healthCheckNodePort` is passed on for the monitor. Dual stack: a server per family the
+ * endpoint of the Service are members (kube-proxy drops traffic elsewhere), enabled while one serves traffic
+ * (servesTraffic), and `healthCheckNodePort` is passed on for the monitor. Dual stack: a server per family the
  * Service has, where the node has an address of it.
  */
 export function planNodePortPools(
@@ -95,8 +96,9 @@ export function planNodePortPools(
   for (const p of svc.ports) {
     for (const ep of p.endpoints) {
       if (!ep.node) continue;
-      if (ep.ready || ep.serving) serving.add(ep.node);
-      if (ep.ready && !ep.terminating) ready.add(ep.node);
+      // A gated pod counts once its containers are ready, or its node could never join and its gate never turn.
+      if (ep.ready || ep.serving || servesTraffic(ep)) serving.add(ep.node);
+      if (servesTraffic(ep)) ready.add(ep.node);
     }
   }
   const reported = new Set<string>();
@@ -125,6 +127,13 @@ export function planNodePortPools(
     }
     const planned: DesiredPool = { ...pool, servers: servers.sort(compareServers) };
     if (local && svc.healthCheckNodePort) planned.healthCheckNodePort = svc.healthCheckNodePort;
+    const gated = new Map<string, NonNullable<DesiredPool["gatedPods"]>[number]>();
+    for (const ep of sp?.endpoints ?? []) {
+      const gate = gateOf(ep);
+      if (!gate || !ep.pod || gated.has(ep.pod.name)) continue;
+      gated.set(ep.pod.name, { pod: ep.pod.name, ...gate, ...(local && ep.node ? { node: ep.node } : {}) });
+    }
+    if (gated.size > 0) planned.gatedPods = [...gated.values()];
     return planned;
   });
   return { pools: out, conflicts };

@@ -3,6 +3,7 @@
 // hop). research/beyond-clusterip.md §1.2 has the format and AKO's defects, which this avoids: entries are matched
 // on target port AND protocol, a not-ready pod stays in the pool disabled (AKO drops it), and a pod whose
 // annotation is not there yet is reported, never guessed. Pure.
+import { gateOf, servesTraffic } from "./endpoints";
 import { compareBytes, parseIp } from "./ip";
 import type { Conflict, DesiredPool, DesiredServer, ServicePlacement } from "./types";
 
@@ -102,8 +103,8 @@ function compareServers(a: DesiredServer, b: DesiredServer): number {
 
 /**
  * Each port's servers: for every endpoint of the port, the entries of its pod's annotation whose podPort is the
- * endpoint's (resolved) target port and whose protocol is the port's; enabled while the endpoint is ready and not
- * terminating. Pods without the annotation, or whose annotation maps no such port, are reported per pool.
+ * endpoint's (resolved) target port and whose protocol is the port's; enabled while the pod serves traffic
+ * (servesTraffic: ready and not terminating, or a gated pod's containers ready). Pods without the annotation, or whose annotation maps no such port, are reported per pool.
  */
 export function planNodePortLocalPools(
   svc: ServicePlacement,
@@ -142,12 +143,14 @@ export function planNodePortLocalPools(
       const hits = p.entries.filter((e) => e.podPort === ep.port && e.protocols.includes(protocol));
       if (hits.length === 0) unmapped.push(pod);
       for (const e of hits) {
+        const gate = gateOf(ep);
         const server: DesiredServer = {
           ip: e.nodeIP,
           port: e.nodePort,
-          enabled: ep.ready && !ep.terminating,
+          enabled: servesTraffic(ep),
           pod,
           ...(ep.node !== undefined ? { node: ep.node } : {}),
+          ...(gate ? { gate } : {}),
         };
         const key = `${server.ip}:${server.port}`;
         const prior = servers.get(key);

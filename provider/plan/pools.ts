@@ -1,5 +1,6 @@
 // Desired pools and their servers from a service's endpoints, with AKO's names so users find familiar objects.
 import { compareBytes, parseIp } from "./ip";
+import { gateOf, servesTraffic } from "./endpoints";
 import { nodePortFailure, planNodePortPools } from "./nodeport";
 import { nodePortLocalFailures, planNodePortLocalPools } from "./npl";
 import type { Requirement } from "./selector";
@@ -42,18 +43,6 @@ function compareServers(a: DesiredServer, b: DesiredServer): number {
 }
 
 /**
- * Whether an endpoint's server takes new connections. Not terminating, and ready; or, for a pod that lists our
- * readiness gate, its containers ready. A gated pod's endpoint is not `ready` (nor `serving`: both follow the pod's
- * Ready condition, which includes the gate) until the gate is True, and the sync sets the gate True only once the
- * server is enabled: judged by `ready` alone, neither would ever happen. ContainersReady is what Ready would be with
- * our gate True; other gates are not waited for, so two load balancers' gates can never wait on each other.
- */
-export function servesTraffic(ep: EndpointPlacement): boolean {
-  if (ep.terminating) return false;
-  return ep.ready || ep.readinessGate?.containersReady === true;
-}
-
-/**
  * One pool per Service port. Servers are the endpoints' first addresses on the resolved target port; a server
  * is enabled only when it serves traffic (servesTraffic), so a not-ready or terminating pod stays in the pool
  * disabled and its connections drain instead of being cut. The same ip:port seen twice (a pod listed in two slices
@@ -68,9 +57,8 @@ export function planPools(cluster: string, svc: ServicePlacement): DesiredPool[]
       const server: DesiredServer = { ip: ip.text, port: ep.port, enabled: servesTraffic(ep) };
       if (ep.node !== undefined) server.node = ep.node;
       if (ep.pod !== undefined) server.pod = ep.pod.name;
-      if (ep.readinessGate) {
-        server.gate = { status: ep.readinessGate.status, ...(ep.pod?.uid ? { podUid: ep.pod.uid } : {}) };
-      }
+      const gate = gateOf(ep);
+      if (gate) server.gate = gate;
       const key = serverKey(server);
       const prior = servers.get(key);
       if (!prior || (!prior.enabled && server.enabled)) servers.set(key, server);
@@ -201,3 +189,5 @@ export function diffServers(
   const remove = actual.filter((s) => !wanted.has(serverKey(s)));
   return { add, update, remove, unchanged };
 }
+
+export { servesTraffic } from "./endpoints";

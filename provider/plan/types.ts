@@ -202,6 +202,12 @@ export interface DesiredPool {
    * `GET /healthz` with 200 while the node has local endpoints (the pool's default monitor probes it).
    */
   healthCheckNodePort?: number;
+  /**
+   * NodePort mode: the pods behind the pool that list our readiness gate (its servers are nodes, not pods). Such a
+   * pod wants its gate True once a server is enabled: its own node's with externalTrafficPolicy Local (`node`), any
+   * with Cluster (every node forwards to it).
+   */
+  gatedPods?: { pod: string; node?: string; podUid?: string; status: ReadinessGateState["status"] }[];
 }
 
 export type ConflictKind =

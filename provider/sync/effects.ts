@@ -3,7 +3,7 @@
 // go here too). Each hook runs after the controller acknowledged the write (or found nothing to write), with the
 // servers the pool now holds, pods named; a hook's failure is logged and counted, never undoes the write.
 import type { ServerChange } from "../avi";
-import type { DesiredServer, ServicePlacement } from "../plan";
+import type { DesiredPool, DesiredServer, ServicePlacement } from "../plan";
 
 /** What the planner read of the Service itself (its own side: type, class, status, families). */
 export type ServiceSide = Pick<
@@ -18,6 +18,8 @@ export interface PoolReconciled {
   pool: string;
   /** The servers the pool holds now (the planner's, pods named). */
   servers: DesiredServer[];
+  /** NodePort: the gated pods behind the pool's node servers (DesiredPool.gatedPods). */
+  gatedPods?: DesiredPool["gatedPods"];
   change: ServerChange;
   written: boolean;
   /** The pool's uuid on the controller. */

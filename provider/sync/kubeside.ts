@@ -20,6 +20,7 @@ import {
   DEFAULT_LOAD_BALANCER_CLASS,
   desiredIngress,
   ingressMatches,
+  gatesWaiting,
   planGates,
   POOL_MEMBER_GATE,
 } from "../plan";
@@ -77,7 +78,9 @@ export function createKubeSideEffects(o: KubeSideOptions): KubeSideEffects {
   }
 
   async function gates(p: PoolReconciled, regarding: { namespace: string; name: string; uid?: string }) {
-    for (const g of planGates([{ name: p.pool, servers: p.servers }])) {
+    for (const g of planGates([
+      { name: p.pool, servers: p.servers, ...(p.gatedPods ? { gatedPods: p.gatedPods } : {}) },
+    ])) {
       o.canWrite();
       const result = await patchPodCondition(
         o.kube,
@@ -146,7 +149,7 @@ export function createKubeSideEffects(o: KubeSideOptions): KubeSideEffects {
       await status(p, svc, regarding).catch((err: Error) => problems.push(`status write-back: ${err.message}`));
       if (problems.length > 0) throw new Error(problems.join("; "));
       const key = `${p.namespace}/${p.service}/${p.pool}`;
-      if (!p.servers.some((s) => s.gate && !s.enabled)) {
+      if (!gatesWaiting(p)) {
         waits.delete(key);
         return;
       }

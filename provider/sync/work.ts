@@ -126,6 +126,7 @@ export async function reconcileService(
           service,
           pool: pool.name,
           servers: want.servers,
+          ...(want.gatedPods ? { gatedPods: want.gatedPods } : {}),
           change: r.change,
           written: r.written,
           poolUuid: pool.uuid,

@@ -4,10 +4,12 @@
 import * as assert from "node:assert/strict";
 import {
   excludedFromLoadBalancers,
+  gatesWaiting,
   matchesSelector,
   type NodePlacement,
   parseNplAnnotation,
   parseSelector,
+  planGates,
   planServicePools,
   type ServicePlacement,
   selectorText,
@@ -230,5 +232,77 @@ describe("provider/plan mode nodeportlocal", () => {
     assert.deepEqual(r.failures, []);
     const off = planServicePools("c1", { ...svc, nodePortLocalEnabled: false }, undefined, { mode: "nodeportlocal" });
     assert.match(off.failures[0]!.reason, /lacks the annotation nodeportlocal\.antrea\.io\/enabled.*annotateService/);
+  });
+});
+
+describe("provider/plan: the readiness gate avi-k8s.io/pool-member in the node-port modes", () => {
+  const gated = (name: string, nodeName: string, ip: string, containersReady: boolean) => ({
+    family: "ipv4" as const,
+    ip,
+    port: 8080,
+    node: nodeName,
+    ready: false,
+    serving: false,
+    terminating: false,
+    pod: { namespace: "default", name, uid: `uid-${name}` },
+    readinessGate: { containersReady, status: "" as const },
+  });
+
+  it("nodeport Local: a gated pod's node joins once its containers are ready, and its gate is set via that node", () => {
+    const svc = web({ externalTrafficPolicy: "Local", healthCheckNodePort: 31000 }, [
+      gated("web-a", "node1", "192.168.101.13", true),
+      gated("web-c", "node2", "192.168.102.17", false),
+    ]);
+    const pool = planServicePools("c1", svc, undefined, { mode: "nodeport", nodes: NODES }).pools[0]!;
+    // Judged by the endpoint alone (not ready: the gate is part of Ready) node1 would never join, nor the gate turn.
+    assert.deepEqual(
+      pool.servers.map((s) => `${s.ip}:${s.port}:${s.enabled}`),
+      ["10.100.1.101:30080:true"],
+    );
+    assert.deepEqual(pool.gatedPods, [
+      { pod: "web-a", podUid: "uid-web-a", status: "", node: "node1" },
+      { pod: "web-c", podUid: "uid-web-c", status: "", node: "node2" },
+    ]);
+    const changes = planGates([pool]);
+    assert.deepEqual(
+      changes.map((g) => [g.pod, g.status, g.uid]),
+      [["web-a", "True", "uid-web-a"]],
+    );
+    assert.match(changes[0]!.message, /via node node1 10\.100\.1\.101:30080/);
+    assert.equal(gatesWaiting(pool), true, "web-c still waits for its containers: the Service is looked at again");
+  });
+
+  it("nodeport Cluster: a gated pod's gate is set once any node's server is enabled", () => {
+    const svc = web({}, [gated("web-a", "node1", "192.168.101.13", false)]);
+    const pool = planServicePools("c1", svc, undefined, { mode: "nodeport", nodes: NODES }).pools[0]!;
+    assert.deepEqual(
+      planGates([pool]).map((g) => [g.pod, g.status]),
+      [["web-a", "True"]],
+    );
+    assert.equal(gatesWaiting(pool), false);
+  });
+
+  it("nodeportlocal: a gated pod's server is enabled from its containers' readiness and carries the gate", () => {
+    const svc = web(
+      {
+        nodePortLocalEnabled: true,
+        hasSelector: true,
+        podAnnotations: {
+          "web-a": JSON.stringify([{ podPort: 8080, nodeIP: "10.100.1.101", nodePort: 61001, protocol: "tcp" }]),
+          "web-c": JSON.stringify([{ podPort: 8080, nodeIP: "10.100.1.102", nodePort: 61002, protocol: "tcp" }]),
+        },
+      },
+      [gated("web-a", "node1", "192.168.101.13", true), gated("web-c", "node2", "192.168.102.17", false)],
+    );
+    const pool = planServicePools("c1", svc, undefined, { mode: "nodeportlocal" }).pools[0]!;
+    assert.deepEqual(
+      pool.servers.map((s) => `${s.ip}:${s.port}:${s.enabled}:${s.gate?.podUid}`),
+      ["10.100.1.101:61001:true:uid-web-a", "10.100.1.102:61002:false:uid-web-c"],
+    );
+    assert.deepEqual(
+      planGates([pool]).map((g) => [g.pod, g.status]),
+      [["web-a", "True"]],
+    );
+    assert.equal(gatesWaiting(pool), true);
   });
 });

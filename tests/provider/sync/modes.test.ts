@@ -3,14 +3,22 @@
 // selector stops matching); one of mode nodeportlocal follows Antrea's pod annotation (a new pod gets its port). The
 // pools are written the way `up` writes them in membership "sync", so the sync plans them as their resource did.
 import * as assert from "node:assert/strict";
-import { applyVirtualService } from "../../../provider/avi";
-import { readModePlacement } from "../../../provider/kube";
-import { type Mode, parseSelector, planServicePools } from "../../../provider/plan";
+import type { Mode } from "../../../provider/plan";
 import { parseSyncArgs } from "../../../cli/sync";
 import { nodeMeaning, nodePortNodeMeaning, nplPodMeaning, serviceMeaning } from "../../../provider/sync";
 import { call } from "../../emulator/kube/helpers";
 import { routesOf } from "../../reliability/support/oracle";
-import { CLUSTER, POOL, poolServers, type RunningSync, runSync, type SyncLab, startSyncLab, within } from "./support";
+import {
+  applyWebInMode,
+  CLUSTER,
+  POOL,
+  poolServers,
+  type RunningSync,
+  runSync,
+  type SyncLab,
+  startSyncLab,
+  within,
+} from "./support";
 
 const MERGE = "application/merge-patch+json";
 
@@ -75,32 +83,7 @@ describe("provider/sync in modes nodeport and nodeportlocal", function () {
     await lab.stop();
   });
 
-  /** What `up` writes for web in membership "sync" and this mode: servers planned once, the mode in markers. */
-  async function upInMode(mode: Mode, nodeSelector?: string): Promise<void> {
-    const read = await readModePlacement(
-      { kubeconfigContent: lab.kube.kubeconfigContent },
-      [{ namespace: "default", name: "web" }],
-      { mode },
-    );
-    const svc = read.services[0]!;
-    const parsed = nodeSelector ? parseSelector(nodeSelector) : undefined;
-    const planned = planServicePools(CLUSTER, svc, undefined, {
-      mode,
-      ...(read.nodes ? { nodes: read.nodes.nodes } : {}),
-      ...(parsed?.ok ? { nodeSelector: parsed.requirements } : {}),
-    });
-    assert.deepEqual(planned.failures, []);
-    await applyVirtualService(lab.session, {
-      cluster: CLUSTER,
-      namespace: "default",
-      service: "web",
-      vip: { address: "10.10.10.50" },
-      ports: planned.pools.map((p) => ({ port: p.servicePort, protocol: p.protocol })),
-      pools: planned.pools,
-      membership: "sync",
-      serverSource: { mode, ...(nodeSelector ? { nodeSelector } : {}) },
-    });
-  }
+  const upInMode = (mode: Mode, nodeSelector?: string) => applyWebInMode(lab, mode, nodeSelector);
 
   const patchWeb = async (body: unknown) => {
     const r = await call(lab.kube, "PATCH", "/api/v1/namespaces/default/services/web", { body, contentType: MERGE });

@@ -6,15 +6,18 @@
 import * as assert from "node:assert/strict";
 import { fixturePath } from "../../../emulator/kube";
 import { permits, requestOf, SYNC_PERMISSIONS } from "../../../provider/kube/rbac";
-import { POOL_MEMBER_GATE } from "../../../provider/plan";
+import { type Mode, POOL_MEMBER_GATE } from "../../../provider/plan";
 import { defaultLeaseName } from "../../../provider/sync";
-import { CLUSTER, poolServers, type RunningSync, runSync, startSyncLab, within } from "./support";
+import { applyWebInMode, CLUSTER, poolServers, type RunningSync, runSync, startSyncLab, within } from "./support";
 
 const LEASE = { namespace: "default", name: defaultLeaseName(CLUSTER) };
 
 /** "group/resource verb" of every request the sync made, and the requests not granted. */
-async function requestsOfTheSync(fixture: string): Promise<{ used: Set<string>; denied: string[] }> {
-  const lab = await startSyncLab({ kube: { topology: fixturePath(`${fixture}.yaml`) } });
+async function requestsOfTheSync(
+  fixture: string,
+  mode: Mode = "clusterip",
+): Promise<{ used: Set<string>; denied: string[] }> {
+  const lab = await startSyncLab({ kube: { topology: fixturePath(`${fixture}.yaml`) }, stack: mode === "clusterip" });
   const syncs: RunningSync[] = [];
   try {
     // The Kubernetes side too: web as a LoadBalancer (its VIP goes to the status) with a pod that lists the
@@ -28,6 +31,23 @@ async function requestsOfTheSync(fixture: string): Promise<{ used: Set<string>; 
       delete pod.metadata.resourceVersion;
       pod.spec.readinessGates = [{ conditionType: POOL_MEMBER_GATE }];
       lab.kube.apply(pod);
+    }
+    if (mode === "nodeportlocal") {
+      // web opted in to Antrea's NodePortLocal, its pods mapped, its pool written in that mode.
+      const opted = {
+        ...svc,
+        metadata: { ...svc.metadata, annotations: { "nodeportlocal.antrea.io/enabled": "true" } },
+      };
+      lab.kube.apply({ ...opted, spec: { ...opted.spec, type: "LoadBalancer" } });
+      for (const p of lab.kube.list("pods", "default").filter((x) => x.metadata.labels?.app === "web")) {
+        await lab.kube.waitFor(
+          "pods",
+          p.metadata.name as string,
+          "default",
+          (x) => typeof x?.metadata.annotations?.["nodeportlocal.antrea.io"] === "string",
+        );
+      }
+      await applyWebInMode(lab, mode);
     }
     // What the `up` before it read is not the sync's.
     lab.kube.requestLog.length = 0;
@@ -79,11 +99,17 @@ async function requestsOfTheSync(fixture: string): Promise<{ used: Set<string>; 
 describe("the sync's Kubernetes requests against SYNC_PERMISSIONS", function () {
   this.timeout(60_000);
 
-  it("are all granted, and use every verb every permission grants (seed, Calico and Cilium clusters)", async () => {
+  it("are all granted, and use every verb every permission grants (seed, Calico and Cilium clusters; NodePortLocal)", async () => {
     const used = new Set<string>();
-    for (const fixture of ["seed", "calico", "cilium"]) {
-      const r = await requestsOfTheSync(fixture);
-      assert.deepEqual(r.denied, [], `${fixture}: requests the declared RBAC does not grant`);
+    const runs: [string, Mode][] = [
+      ["seed", "clusterip"],
+      ["calico", "clusterip"],
+      ["cilium", "clusterip"],
+      ["seed", "nodeportlocal"],
+    ];
+    for (const [fixture, mode] of runs) {
+      const r = await requestsOfTheSync(fixture, mode);
+      assert.deepEqual(r.denied, [], `${fixture} (${mode}): requests the declared RBAC does not grant`);
       for (const u of r.used) used.add(u);
     }
     const unused = SYNC_PERMISSIONS.flatMap((p) =>

@@ -12,8 +12,8 @@ import {
   createAviSession,
   writeRouteRecord,
 } from "../../../provider/avi";
-import { readPlacement } from "../../../provider/kube";
-import { planRoutes, planServicePools } from "../../../provider/plan";
+import { readModePlacement, readPlacement } from "../../../provider/kube";
+import { type Mode, parseSelector, planRoutes, planServicePools } from "../../../provider/plan";
 import { type SyncHandle, type SyncOptions, startSync } from "../../../provider/sync";
 
 export const CLUSTER = "demo";
@@ -91,6 +91,34 @@ export async function startSyncLab(
       await kube.stop();
     },
   };
+}
+
+/** What `up` writes for web in membership "sync" and a node-port mode: servers planned once, the mode in markers. */
+export async function applyWebInMode(lab: SyncLab, mode: Mode, nodeSelector?: string): Promise<void> {
+  const read = await readModePlacement(
+    { kubeconfigContent: lab.kube.kubeconfigContent },
+    [{ namespace: "default", name: "web" }],
+    { mode },
+  );
+  const svc = read.services[0];
+  if (!svc) throw new Error("web was not read");
+  const parsed = nodeSelector ? parseSelector(nodeSelector) : undefined;
+  const planned = planServicePools(CLUSTER, svc, undefined, {
+    mode,
+    ...(read.nodes ? { nodes: read.nodes.nodes } : {}),
+    ...(parsed?.ok ? { nodeSelector: parsed.requirements } : {}),
+  });
+  if (planned.failures.length > 0) throw new Error(planned.failures.map((f) => f.reason).join(" "));
+  await applyVirtualService(lab.session, {
+    cluster: CLUSTER,
+    namespace: "default",
+    service: "web",
+    vip: { address: "10.10.10.50" },
+    ports: planned.pools.map((p) => ({ port: p.servicePort, protocol: p.protocol })),
+    pools: planned.pools,
+    membership: "sync",
+    serverSource: { mode, ...(nodeSelector ? { nodeSelector } : {}) },
+  });
 }
 
 export interface RunningSync {

@@ -1,0 +1,21 @@
+// How one endpoint counts for the pools of every mode: whether its pod takes new connections, and the readiness
+// gate the sync may have to set for it.
+import type { DesiredServer, EndpointPlacement } from "./types";
+
+/**
+ * Whether an endpoint's server takes new connections. Not terminating, and ready; or, for a pod that lists our
+ * readiness gate, its containers ready. A gated pod's endpoint is not `ready` (nor `serving`: both follow the pod's
+ * Ready condition, which includes the gate) until the gate is True, and the sync sets the gate True only once the
+ * server is enabled: judged by `ready` alone, neither would ever happen. ContainersReady is what Ready would be with
+ * our gate True; other gates are not waited for, so two load balancers' gates can never wait on each other.
+ */
+export function servesTraffic(ep: EndpointPlacement): boolean {
+  if (ep.terminating) return false;
+  return ep.ready || ep.readinessGate?.containersReady === true;
+}
+
+/** The gate the sync may set for this endpoint's pod (it lists our readiness gate); undefined otherwise. */
+export function gateOf(ep: EndpointPlacement): DesiredServer["gate"] | undefined {
+  if (!ep.readinessGate) return undefined;
+  return { status: ep.readinessGate.status, ...(ep.pod?.uid ? { podUid: ep.pod.uid } : {}) };
+}
