@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceIdentity } from "./clusterIpVirtualService";
 import { connectionProps, withSecretOutputs } from "./connectionArgs";
 import { poolListOf } from "./outputs";
+import { commonVsInputs, VS_OUTPUTS } from "./virtualServiceInputs";
 import { virtualServiceProvider } from "./providers/virtualService";
 import type {
   AviConnectionArgs,
@@ -117,30 +118,8 @@ export class ClusterIpSharedVip extends pulumi.dynamic.Resource {
         service: args.key,
         members: args.services.map(memberProps),
         vip: args.vip,
-        vrf: args.vrf,
-        cloud: args.cloud,
-        seGroup: args.seGroup,
-        applicationProfile: args.applicationProfile,
-        networkProfile: args.networkProfile,
-        healthMonitor: args.healthMonitor,
-        pool: args.pool,
-        sourceRanges: args.sourceRanges,
-        fullClientLogs: args.fullClientLogs,
-        membership: args.membership,
-        loadBalancerClass: args.loadBalancerClass,
-        annotateService: args.annotateService,
-        nodeNetworks: args.nodeNetworks,
-        pools: undefined,
-        l4: undefined,
-        conflicts: undefined,
-        virtualServiceName: undefined,
-        virtualServiceUuid: undefined,
-        vsVipUuid: undefined,
-        vipAddress: undefined,
-        warnings: undefined,
-        controllerUrl: undefined,
-        kubeServer: undefined,
-        // `mode` is a connection setting (kubernetes.mode, above): its output needs no placeholder.
+        ...commonVsInputs(args),
+        ...VS_OUTPUTS,
       },
       withSecretOutputs(opts),
       "avi-k8s",

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { connectionProps, withSecretOutputs } from "./connectionArgs";
 import { virtualServiceProvider } from "./providers/virtualService";
 import { poolListOf } from "./outputs";
+import { commonVsInputs, VS_OUTPUTS } from "./virtualServiceInputs";
 import type {
   AviConnectionArgs,
   KubeConnectionArgs,
@@ -123,32 +124,10 @@ export class ClusterIpVirtualService extends pulumi.dynamic.Resource {
         service: svc.name,
         vip: args.vip,
         ports: args.ports,
-        vrf: args.vrf,
-        cloud: args.cloud,
-        seGroup: args.seGroup,
-        applicationProfile: args.applicationProfile,
-        networkProfile: args.networkProfile,
-        healthMonitor: args.healthMonitor,
+        ...commonVsInputs(args),
         adopt: args.adopt,
-        pool: args.pool,
         portPools: args.portPools,
-        sourceRanges: args.sourceRanges,
-        fullClientLogs: args.fullClientLogs,
-        loadBalancerClass: args.loadBalancerClass,
-        membership: args.membership,
-        annotateService: args.annotateService,
-        nodeNetworks: args.nodeNetworks,
-        pools: undefined,
-        l4: undefined,
-        conflicts: undefined,
-        virtualServiceName: undefined,
-        virtualServiceUuid: undefined,
-        vsVipUuid: undefined,
-        vipAddress: undefined,
-        warnings: undefined,
-        controllerUrl: undefined,
-        kubeServer: undefined,
-        // `mode` is a connection setting (kubernetes.mode, above): its output needs no placeholder.
+        ...VS_OUTPUTS,
       },
       withSecretOutputs(opts),
       "avi-k8s",

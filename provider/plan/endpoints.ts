@@ -1,5 +1,6 @@
 // How one endpoint counts for the pools of every mode: whether its pod takes new connections, and the readiness
 // gate the sync may have to set for it.
+import { compareBytes, parseIp } from "./ip";
 import type { DesiredServer, EndpointPlacement } from "./types";
 
 /**
@@ -18,4 +19,12 @@ export function servesTraffic(ep: EndpointPlacement): boolean {
 export function gateOf(ep: EndpointPlacement): DesiredServer["gate"] | undefined {
   if (!ep.readinessGate) return undefined;
   return { status: ep.readinessGate.status, ...(ep.pod?.uid ? { podUid: ep.pod.uid } : {}) };
+}
+
+/** The pools' server order in every mode: by address (bytes, so 10.0.0.9 before 10.0.0.10), then port. */
+export function compareServers(a: DesiredServer, b: DesiredServer): number {
+  const pa = parseIp(a.ip);
+  const pb = parseIp(b.ip);
+  const byIp = pa && pb ? compareBytes(pa.bytes, pb.bytes) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
+  return byIp || a.port - b.port;
 }

@@ -2,8 +2,7 @@
 // (research/beyond-clusterip.md §1.1, and §6.1 for what we do better than AKO). Node addresses come from the
 // placement reader's next-hop choice (InternalIP per family, the CNI's annotation, nodeNetworks), the same rule
 // the static routes use. Pure.
-import { gateOf, servesTraffic } from "./endpoints";
-import { compareBytes, parseIp } from "./ip";
+import { compareServers, gateOf, servesTraffic } from "./endpoints";
 import { matchesSelector, type Requirement } from "./selector";
 import type { Conflict, DesiredPool, DesiredServer, Family, NodePlacement, ServicePlacement } from "./types";
 
@@ -57,13 +56,6 @@ export function nodePortFailure(svc: ServicePlacement): NodePortFailure | undefi
     };
   }
   return undefined;
-}
-
-function compareServers(a: DesiredServer, b: DesiredServer): number {
-  const pa = parseIp(a.ip);
-  const pb = parseIp(b.ip);
-  const byIp = pa && pb ? compareBytes(pa.bytes, pb.bytes) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
-  return byIp || a.port - b.port;
 }
 
 /**

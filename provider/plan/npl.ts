@@ -3,8 +3,8 @@
 // hop). research/beyond-clusterip.md §1.2 has the format and AKO's defects, which this avoids: entries are matched
 // on target port AND protocol, a not-ready pod stays in the pool disabled (AKO drops it), and a pod whose
 // annotation is not there yet is reported, never guessed. Pure.
-import { gateOf, servesTraffic } from "./endpoints";
-import { compareBytes, parseIp } from "./ip";
+import { compareServers, gateOf, servesTraffic } from "./endpoints";
+import { parseIp } from "./ip";
 import type { Conflict, DesiredPool, DesiredServer, ServicePlacement } from "./types";
 
 /** The pod annotation Antrea's agent writes. */
@@ -94,17 +94,11 @@ export function nodePortLocalFailures(svc: ServicePlacement, annotateService: bo
   return out;
 }
 
-function compareServers(a: DesiredServer, b: DesiredServer): number {
-  const pa = parseIp(a.ip);
-  const pb = parseIp(b.ip);
-  const byIp = pa && pb ? compareBytes(pa.bytes, pb.bytes) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
-  return byIp || a.port - b.port;
-}
-
 /**
  * Each port's servers: for every endpoint of the port, the entries of its pod's annotation whose podPort is the
  * endpoint's (resolved) target port and whose protocol is the port's; enabled while the pod serves traffic
- * (servesTraffic: ready and not terminating, or a gated pod's containers ready). Pods without the annotation, or whose annotation maps no such port, are reported per pool.
+ * (servesTraffic: ready and not terminating, or a gated pod's containers ready). Pods without the annotation, or
+ * whose annotation maps no such port, are reported per pool.
  */
 export function planNodePortLocalPools(
   svc: ServicePlacement,

@@ -1,19 +1,10 @@
 // Desired pools and their servers from a service's endpoints, with AKO's names so users find familiar objects.
-import { compareBytes, parseIp } from "./ip";
-import { gateOf, servesTraffic } from "./endpoints";
+import { parseIp } from "./ip";
+import { compareServers, gateOf, servesTraffic } from "./endpoints";
 import { nodePortFailure, planNodePortPools } from "./nodeport";
 import { nodePortLocalFailures, planNodePortLocalPools } from "./npl";
 import type { Requirement } from "./selector";
-import type {
-  Conflict,
-  DesiredPool,
-  DesiredServer,
-  EndpointPlacement,
-  Mode,
-  NodePlacement,
-  Protocol,
-  ServicePlacement,
-} from "./types";
+import type { Conflict, DesiredPool, DesiredServer, Mode, NodePlacement, Protocol, ServicePlacement } from "./types";
 
 /** `<cluster>--<ns>-<svc>`: the VirtualService and VsVip name, as AKO names its L4 objects. */
 export function virtualServiceName(cluster: string, namespace: string, service: string): string {
@@ -33,13 +24,6 @@ export function poolName(
 
 function serverKey(s: { ip: string; port: number }): string {
   return `${s.ip}:${s.port}`;
-}
-
-function compareServers(a: DesiredServer, b: DesiredServer): number {
-  const pa = parseIp(a.ip);
-  const pb = parseIp(b.ip);
-  const byIp = pa && pb ? compareBytes(pa.bytes, pb.bytes) : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0;
-  return byIp || a.port - b.port;
 }
 
 /**

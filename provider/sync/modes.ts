@@ -48,18 +48,20 @@ function refuse(failures: { reason: string }[]): void {
   if (failures.length > 0) throw new KubeReadError("invalid", failures.map((f) => f.reason).join(" "));
 }
 
-const clusterIp: ServicePlanner = {
+/** A planner whose plan() is its planService()'s pools. */
+function withPlan(p: Omit<ServicePlanner, "plan">): ServicePlanner {
+  return { ...p, plan: async (...args) => (await p.planService(...args)).pools };
+}
+
+const clusterIp: ServicePlanner = withPlan({
   mode: "clusterip",
   dependsOnNodes: false,
   dependsOnPods: false,
-  async plan(client, cluster, svc, pageSize) {
-    return (await clusterIp.planService(client, cluster, svc, pageSize)).pools;
-  },
   async planService(client, cluster, svc, pageSize) {
     const placement = await readServiceWith(client, svc, pageSize);
     return { pools: planServicePools(cluster, placement).pools, service: sideOf(placement) };
   },
-};
+});
 
 function sideOf(p: Parameters<typeof planServicePools>[1]): ServiceSide {
   const { namespace, name, uid, type, loadBalancerClass, loadBalancerIngress, ipFamilies } = p;
@@ -68,13 +70,10 @@ function sideOf(p: Parameters<typeof planServicePools>[1]): ServiceSide {
   ) as ServiceSide;
 }
 
-const nodePort: ServicePlanner = {
+const nodePort: ServicePlanner = withPlan({
   mode: "nodeport",
   dependsOnNodes: true,
   dependsOnPods: false,
-  async plan(client, cluster, svc, pageSize, ctx) {
-    return (await nodePort.planService(client, cluster, svc, pageSize, ctx)).pools;
-  },
   async planService(client, cluster, svc, pageSize, ctx = {}) {
     const placement = await readServiceWith(client, svc, pageSize);
     const networks = ctx.source?.nodeNetworks ?? [];
@@ -105,22 +104,19 @@ const nodePort: ServicePlanner = {
     refuse(planned.failures);
     return { pools: planned.pools, service: sideOf(placement) };
   },
-};
+});
 
-const nodePortLocal: ServicePlanner = {
+const nodePortLocal: ServicePlanner = withPlan({
   mode: "nodeportlocal",
   dependsOnNodes: false,
   dependsOnPods: true,
-  async plan(client, cluster, svc, pageSize) {
-    return (await nodePortLocal.planService(client, cluster, svc, pageSize)).pools;
-  },
   async planService(client, cluster, svc, pageSize) {
     const placement = await readServiceWith(client, svc, pageSize, { podAnnotations: true });
     const planned = planServicePools(cluster, placement, undefined, { mode: "nodeportlocal" });
     refuse(planned.failures);
     return { pools: planned.pools, service: sideOf(placement) };
   },
-};
+});
 
 export const PLANNERS: Record<SyncMode, ServicePlanner> = {
   clusterip: clusterIp,
