@@ -106,8 +106,13 @@ describe("the sync and a shared VIP in membership sync", function () {
     await within(3000, "web-e joins every pool", () => [POOL, ...SHARED].every(full));
     const ordinary = poolServers(lab.avi);
     for (const name of SHARED) assert.deepEqual(poolServers(lab.avi, name), ordinary, name);
-    // One log line per write, naming the member Service each shared pool follows.
-    const members = new Set(s.lines.map((l) => /^pool (\S+) \(service ([^)]+)\)/.exec(l)?.slice(1).join(" ")));
+    // One log line per write, naming the member Service each shared pool follows (logged once the answer is in).
+    const memberOf = () => new Set(s.lines.map((l) => /^pool (\S+) \(service ([^)]+)\)/.exec(l)?.slice(1).join(" ")));
+    await within(2000, "the shared pools' log lines", () => {
+      const m = memberOf();
+      return m.has(`${SHARED[0]} default/web`) && m.has(`${SHARED[1]} default/web-alt`);
+    });
+    const members = memberOf();
     assert.ok(members.has(`${SHARED[0]} default/web`), s.lines.join("\n"));
     assert.ok(members.has(`${SHARED[1]} default/web-alt`), s.lines.join("\n"));
     assert.deepEqual(

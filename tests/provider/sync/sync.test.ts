@@ -73,7 +73,10 @@ describe("provider/sync against the emulators", function () {
       routesOf(lab.avi, CLUSTER).includes("192.168.103.0/24 via 10.100.1.103"),
     );
     console.log(`      pod removed after ${removed} ms, added after ${added} ms, route after ${routed} ms`);
-    const writes = s.lines.filter((l) => /^(pool|routes) /.test(l));
+    // Each line is logged once the sync has the controller's answer, a moment after the controller holds the write.
+    const writeLines = () => s.lines.filter((l) => /^(pool|routes) /.test(l));
+    await within(2000, "the three write lines", () => writeLines().length >= 3);
+    const writes = writeLines();
     assert.equal(writes.length, 3, writes.join("\n"));
     assert.match(
       writes[0] ?? "",
@@ -179,6 +182,8 @@ describe("provider/sync against the emulators", function () {
     assert.ok((s.handle.metrics.errors.controller ?? 0) > 0);
     lab.avi.faults.clear();
     await within(35_000, "convergence after the outage", () => poolServers(lab.avi).length === 3);
+    // The line is logged once the sync has the controller's answer, a moment after the controller holds the write.
+    await within(5000, "the pool's log line", () => s.lines.some((l) => l.startsWith("pool ")));
     const line = s.lines.find((l) => l.startsWith("pool "));
     assert.match(line ?? "", /-1 removed/);
     assert.ok(s.handle.metrics.latency.sum > 1, "the latency counts from the event, through the outage");
