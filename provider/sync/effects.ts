@@ -33,4 +33,6 @@ export interface SyncEffects {
   afterPool?(p: PoolReconciled): Promise<{ recheckAfterMs?: number } | undefined>;
   /** A Service's run failed (the controller unreachable, a failed read): for an Event on the Service. */
   onServiceError?(namespace: string, service: string, err: unknown): void;
+  /** The mode cannot serve a Service any more (no node ports, NodePortLocal opt-in gone): its pools keep their servers. */
+  onServiceRefused?(namespace: string, service: string, reason: string): void;
 }

@@ -157,6 +157,12 @@ export function createKubeSideEffects(o: KubeSideOptions): KubeSideEffects {
       waits.set(key, next);
       return { recheckAfterMs: next };
     },
+    onServiceRefused(namespace, service, reason) {
+      events.record(
+        { namespace, name: service },
+        { type: "Warning", reason: "Refused", action: "UpdatePool", note: `${reason} Its pools keep their servers.` },
+      );
+    },
     onServiceError(namespace, service, err) {
       const e = err as { name?: string; status?: number; code?: string; message?: string };
       if (e?.name !== "AviError" || e.status !== undefined) return;

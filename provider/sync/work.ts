@@ -79,6 +79,7 @@ export async function reconcileService(
       (err.reason === "not-found" || err.reason === "invalid" || err.reason === "no-selector")
     ) {
       ctx.warn(`${namespace}/${service}: ${err.message} Its pools keep their servers.`);
+      if (err.reason === "invalid") ctx.effects.onServiceRefused?.(namespace, service, err.message);
       return pools.map((pool) => skipped(pool, err.message));
     }
     throw err;

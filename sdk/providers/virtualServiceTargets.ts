@@ -40,7 +40,7 @@ export interface Resolved {
   failures: Failure[];
   /** Named objects that must exist on the controller, by Avi type, each with the fields naming it. */
   refs: Record<string, Record<string, string[]>>;
-  /** Services refused because their loadBalancerClass is another load balancer's: name and why. */
+  /** Services refused (another load balancer's class, or the mode cannot serve them): name and why. */
   refused?: { service: string; reason: string }[];
   /** The mode the servers were planned in, and (nodeportlocal) how many pools have pods Antrea has not mapped yet. */
   mode: Mode;
@@ -129,6 +129,8 @@ export async function resolveTargets(p: VirtualServiceProps, settings: Settings 
     const own = planServicePools(p.cluster, svc, t.ports, modeOptions);
     pending += own.conflicts.filter((c) => c.kind === "node-port-local-pending").length;
     failures.push(...own.failures.map((f) => ({ ...f, property: `${t.prefix}${f.property}` })));
+    // The mode cannot serve the Service (no node ports, no NodePortLocal opt-in): an Event on it says so too.
+    for (const f of own.failures) if (f.property === "service") refused.push({ service: t.name, reason: f.reason });
     const chosen = t.ports ? { ...svc, ports: svc.ports.filter((sp) => t.ports?.includes(sp.port)) } : svc;
     const planned = p.members ? planSharedPools(p.cluster, p.service, chosen, own.pools) : own.pools;
     for (const pool of planned) {

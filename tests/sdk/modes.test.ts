@@ -174,6 +174,13 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     await patchWeb({ spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false } });
     const none = await check(VS_TYPE, "cip", {}, { ...base, mode: "nodeport" });
     assert.match(none.failures[0]!.reason, /allocateLoadBalancerNodePorts: false/);
+    // `kubectl describe svc web` tells it too: a Warning Event per refusal (the recorder folds repeats).
+    const refused = lab.kube
+      .list("events", "default")
+      .filter((e) => e.reason === "Refused" && (e.involvedObject as { name?: string } | undefined)?.name === "web");
+    assert.ok(refused.length >= 1, "a Refused Event on web");
+    assert.equal(refused[0]?.type, "Warning");
+    assert.match(String(refused[0]?.message), /no node ports|allocateLoadBalancerNodePorts: false/);
   });
 
   it("nodeportlocal with the annotation: 4 servers on the node IPs with 4 distinct NPL ports, no routes", async () => {

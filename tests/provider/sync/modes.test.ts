@@ -131,6 +131,26 @@ describe("provider/sync in modes nodeport and nodeportlocal", function () {
     assert.deepEqual(routesOf(lab.avi, CLUSTER), [], "no routes in mode nodeport");
   });
 
+  it("nodeport: a Service made ClusterIP keeps its pool's servers, and a Refused Event on it says why", async () => {
+    await patchWeb({
+      spec: { type: "LoadBalancer", ports: [{ name: "http", port: 80, targetPort: "http", nodePort: 30080 }] },
+    });
+    await upInMode("nodeport");
+    sync = await runSync(lab);
+    const s = sync;
+    await within(10_000, "the first full resync", () => s.handle.ready());
+    const before = poolServers(lab.avi);
+    await patchWeb({ spec: { type: "ClusterIP" } });
+    const refused = () =>
+      lab.kube
+        .list("events", "default")
+        .filter((e) => e.reason === "Refused" && (e.involvedObject as { name?: string } | undefined)?.name === "web");
+    await within(5000, "a Refused Event on web", () => refused().length === 1);
+    assert.equal(refused()[0]?.type, "Warning");
+    assert.match(String(refused()[0]?.message), /ClusterIP, which has no node ports.*Its pools keep their servers\.$/);
+    assert.deepEqual(poolServers(lab.avi), before);
+  });
+
   it("nodeportlocal: a new pod's Antrea port joins the pool, a deleted pod's leaves", async () => {
     await patchWeb({ metadata: { annotations: { "nodeportlocal.antrea.io/enabled": "true" } } });
     await lab.kube.waitFor(
