@@ -118,6 +118,7 @@ export function toSvg(t: Topology): string {
     `<marker id="${id}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto"><path d="M0,1 L10,5 L0,9 z" fill="${fill}"/></marker>`;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${xml(t.caption)}</title>`,
     `<defs>${marker("arrow", EDGE.plain.stroke)}${marker("arrow-added", EDGE.added.stroke)}${marker("arrow-removed", EDGE.removed.stroke)}</defs>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${LEFT}" y="24" font-size="14">${xml(t.caption)}</text>`,
