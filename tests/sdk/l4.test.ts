@@ -2,12 +2,8 @@
 // change shows in preview first (the checked inputs, which is all a dynamic resource's preview can show), `up`
 // applies it, and a second `up` writes nothing (the Avi emulator's write log is the judge).
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
-import { virtualServiceProvider } from "../../sdk";
-import { type Lab, startLab, VS_TYPE } from "./support";
+import { useLabHost, VS_TYPE } from "./support";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const SHARED_TYPE = "pulumi-nodejs:dynamic/avi-k8s:ClusterIpSharedVip";
 
 type Props = Record<string, unknown>;
@@ -28,24 +24,11 @@ interface L4 {
 
 describe("L4 settings through the real dynamic-provider host", function () {
   this.timeout(120_000);
-  let lab: Lab;
-  let host: ProviderHost;
-  let code: string;
+  const t = useLabHost();
 
-  before(async () => {
-    lab = await startLab();
-    code = (await serializeProvider(virtualServiceProvider)).text;
-    host = await startProviderHost({ cwd: ROOT, cleanEnv: true, config: lab.config() });
-    await host.configure();
-  });
-  after(async () => {
-    await host?.stop();
-    await lab?.stop();
-  });
-
-  const obj = (type: string, name: string) => lab.avi.objects(type).find((o) => o.name === name) as Json | undefined;
+  const obj = (type: string, name: string) => t.lab.avi.objects(type).find((o) => o.name === name) as Json | undefined;
   const service = (name: string, spec: Json, annotations: Record<string, string> = {}) =>
-    lab.kube.apply({
+    t.lab.kube.apply({
       apiVersion: "v1",
       kind: "Service",
       metadata: { name, namespace: "default", annotations },
@@ -58,31 +41,31 @@ describe("L4 settings through the real dynamic-provider host", function () {
 
   /** `pulumi preview`: check (reads only) and diff; nothing reaches the controller's write log. */
   async function preview(type: string, name: string, st: Stack, news: Props) {
-    const writes = lab.avi.writes().length;
-    const checked = await host.check({
+    const writes = t.lab.avi.writes().length;
+    const checked = await t.host.check({
       type,
       name,
-      news: { __provider: code, ...news },
+      news: { __provider: t.vsCode, ...news },
       ...(st.inputs ? { olds: st.inputs } : {}),
     });
     assert.deepEqual(checked.failures, [], `${name}: check failures`);
     const diff = st.id
-      ? await host.diff({ type, name, id: st.id, olds: st.outputs!, news: checked.inputs, oldInputs: st.inputs! })
+      ? await t.host.diff({ type, name, id: st.id, olds: st.outputs!, news: checked.inputs, oldInputs: st.inputs! })
       : undefined;
-    assert.equal(lab.avi.writes().length, writes, "preview writes nothing");
+    assert.equal(t.lab.avi.writes().length, writes, "preview writes nothing");
     return { inputs: checked.inputs, l4: checked.inputs.l4 as L4, diff };
   }
 
   /** `pulumi up`: create, update or replace (delete first) as diff says; returns the controller writes it cost. */
   async function up(type: string, name: string, st: Stack, news: Props): Promise<number> {
     const p = await preview(type, name, st, news);
-    const writes = lab.avi.writes().length;
+    const writes = t.lab.avi.writes().length;
     if (!st.id || p.diff?.replaces.length) {
-      if (st.id) await host.delete({ type, name, id: st.id, properties: st.outputs!, oldInputs: st.inputs! });
-      const created = await host.create({ type, name, properties: p.inputs });
+      if (st.id) await t.host.delete({ type, name, id: st.id, properties: st.outputs!, oldInputs: st.inputs! });
+      const created = await t.host.create({ type, name, properties: p.inputs });
       Object.assign(st, { id: created.id, inputs: p.inputs, outputs: created.properties });
     } else if (p.diff?.changes !== "none") {
-      const updated = await host.update({
+      const updated = await t.host.update({
         type,
         name,
         id: st.id,
@@ -94,16 +77,16 @@ describe("L4 settings through the real dynamic-provider host", function () {
     } else {
       st.inputs = p.inputs;
     }
-    return lab.avi.writes().length - writes;
+    return t.lab.avi.writes().length - writes;
   }
 
   async function secondUpWritesNothing(type: string, name: string, st: Stack, news: Props): Promise<void> {
     const p = await preview(type, name, st, news);
     assert.equal(p.diff?.changes, "none", `${name}: a second preview shows no change`);
-    const before = lab.avi.writes().length;
+    const before = t.lab.avi.writes().length;
     // Even an update the engine would not send converges to zero writes.
-    await host.update({ type, name, id: st.id!, olds: st.outputs!, news: p.inputs, oldInputs: st.inputs! });
-    assert.equal(lab.avi.writes().length, before, `${name}: a second up writes nothing`);
+    await t.host.update({ type, name, id: st.id!, olds: st.outputs!, news: p.inputs, oldInputs: st.inputs! });
+    assert.equal(t.lab.avi.writes().length, before, `${name}: a second up writes nothing`);
   }
 
   it("an HTTP monitor derived from the pods' readiness probe lands on the pool", async () => {
@@ -138,7 +121,7 @@ describe("L4 settings through the real dynamic-provider host", function () {
     assert.deepEqual(obj("pool", pool)!.health_monitor_refs, [`/api/healthmonitor/${hm.uuid}`]);
     assert.equal(obj("pool", pool)!.graceful_disable_timeout, 1, "written explicitly");
     await secondUpWritesNothing(VS_TYPE, "probe", st, news);
-    await host.delete({ type: VS_TYPE, name: "probe", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "probe", id: st.id!, properties: st.outputs! });
     assert.equal(obj("healthmonitor", monitor), undefined, "the owned monitor goes with the resource");
   });
 
@@ -163,7 +146,7 @@ describe("L4 settings through the real dynamic-provider host", function () {
       `/api/applicationpersistenceprofile/${profile.uuid}`,
     );
     await secondUpWritesNothing(VS_TYPE, "sticky", st, news);
-    await host.delete({ type: VS_TYPE, name: "sticky", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "sticky", id: st.id!, properties: st.outputs! });
   });
 
   it("source ranges give a policy that lets exactly them in; removing them removes the policy after the VS lets go", async () => {
@@ -194,21 +177,21 @@ describe("L4 settings through the real dynamic-provider host", function () {
     const removed = await preview(VS_TYPE, "guarded", st, news);
     assert.equal(removed.l4.sourceRanges, undefined);
     assert.equal(removed.diff?.changes, "some");
-    const before = lab.avi.writes().length;
+    const before = t.lab.avi.writes().length;
     await up(VS_TYPE, "guarded", st, news);
     assert.deepEqual(
-      lab.avi
+      t.lab.avi
         .writes()
         .slice(before)
         .map((w) => `${w.method} ${w.path.split("/")[2]}`),
       ["PUT virtualservice", "DELETE networksecuritypolicy"],
     );
     assert.equal(obj("networksecuritypolicy", "l4c--default-guarded"), undefined);
-    await host.delete({ type: VS_TYPE, name: "guarded", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "guarded", id: st.id!, properties: st.outputs! });
   });
 
   it("a DNS Service pair shares one VIP: one VsVip and VS with a TCP and a UDP pool", async () => {
-    lab.kube.addPod({
+    t.lab.kube.addPod({
       name: "dns-a",
       node: "node1",
       labels: { app: "dns" },
@@ -221,7 +204,7 @@ describe("L4 settings through the real dynamic-provider host", function () {
       ["dns-tcp", "TCP"],
       ["dns-udp", "UDP"],
     ] as const) {
-      lab.kube.apply({
+      t.lab.kube.apply({
         apiVersion: "v1",
         kind: "Service",
         metadata: { name, namespace: "default" },
@@ -242,9 +225,9 @@ describe("L4 settings through the real dynamic-provider host", function () {
     assert.deepEqual(shown.l4.pools[pools[1]!]?.healthMonitor, "System-UDP");
     await up(SHARED_TYPE, "dns", st, news);
     assert.equal(st.id, "l4d--default-dns");
-    const vsvips = lab.avi.objects("vsvip").filter((v) => String(v.name).startsWith("l4d--"));
+    const vsvips = t.lab.avi.objects("vsvip").filter((v) => String(v.name).startsWith("l4d--"));
     assert.equal(vsvips.length, 1, "one VsVip");
-    const vss = lab.avi.objects("virtualservice").filter((v) => String(v.name).startsWith("l4d--"));
+    const vss = t.lab.avi.objects("virtualservice").filter((v) => String(v.name).startsWith("l4d--"));
     assert.equal(vss.length, 1, "one virtual service");
     const vs = vss[0] as Json;
     assert.deepEqual(
@@ -254,10 +237,10 @@ describe("L4 settings through the real dynamic-provider host", function () {
     for (const p of pools) assert.ok(obj("pool", p), `${p} exists`);
     assert.equal(st.outputs?.vipAddress, "10.10.11.53");
     await secondUpWritesNothing(SHARED_TYPE, "dns", st, news);
-    await host.delete({ type: SHARED_TYPE, name: "dns", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: SHARED_TYPE, name: "dns", id: st.id!, properties: st.outputs! });
     assert.deepEqual(
       ["vsvip", "virtualservice", "pool"]
-        .flatMap((t) => lab.avi.objects(t))
+        .flatMap((type) => t.lab.avi.objects(type))
         .filter((o) => String(o.name).startsWith("l4d--")),
       [],
     );
@@ -278,12 +261,12 @@ describe("L4 settings through the real dynamic-provider host", function () {
     const vip = obj("vsvip", "l4e--default-pinned")!;
     assert.equal(((vip.vip as Json[])[0]!.ip_address as Json).addr, "10.10.11.71");
     await secondUpWritesNothing(VS_TYPE, "pinned", st, news);
-    await host.delete({ type: VS_TYPE, name: "pinned", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "pinned", id: st.id!, properties: st.outputs! });
   });
 
   it("checks in preview that named objects exist: one controller read per type, on the shared session", async () => {
     const news = {
-      __provider: code,
+      __provider: t.vsCode,
       cluster: "l4g",
       service: "web",
       vip: { address: "10.10.11.5" },
@@ -291,16 +274,16 @@ describe("L4 settings through the real dynamic-provider host", function () {
       pool: { healthMonitor: "System-HTTP", persistence: "System-Persistence-Client-IP" },
       portPools: { "80": { healthMonitor: "System-TCP" } },
     };
-    const from = lab.avi.requestLog.length;
-    const ok = await host.check({ type: VS_TYPE, name: "refs", news });
+    const from = t.lab.avi.requestLog.length;
+    const ok = await t.host.check({ type: VS_TYPE, name: "refs", news });
     assert.deepEqual(ok.failures, []);
-    const reads = lab.avi.requestLog.slice(from).filter((e) => e.path.startsWith("/api/"));
+    const reads = t.lab.avi.requestLog.slice(from).filter((e) => e.path.startsWith("/api/"));
     assert.deepEqual(reads.map((e) => `${e.method} ${e.path.split("/")[2]}`).sort(), [
       "GET applicationpersistenceprofile",
       "GET applicationprofile",
       "GET healthmonitor",
     ]);
-    const missing = await host.check({
+    const missing = await t.host.check({
       type: VS_TYPE,
       name: "refs",
       news: { ...news, networkProfile: "nosuch-profile", portPools: { "80": { healthMonitor: "nosuch-hm" } } },
@@ -327,17 +310,17 @@ describe("L4 settings through the real dynamic-provider host", function () {
     await up(VS_TYPE, "drain", st, news);
     const drain = obj("pool", pool)!;
     assert.deepEqual([drain.graceful_disable_timeout, drain.server_disable_type], [5, "DISALLOW_NEW_CONNECTION"]);
-    lab.kube.terminatePod("default", "web-d");
+    t.lab.kube.terminatePod("default", "web-d");
     const shown = await preview(VS_TYPE, "drain", st, news);
     const servers = (shown.inputs.pools as Record<string, { servers: Record<string, string> }>)[pool]!.servers;
     assert.match(servers["192.168.102.36:8080"] ?? "", / disabled$/, "preview shows the server drained");
     await up(VS_TYPE, "drain", st, news);
     const d = (obj("pool", pool)!.servers as Json[]).find((s) => (s.ip as Json).addr === "192.168.102.36");
     assert.equal(d?.enabled, false, "kept in the pool, disabled: existing connections drain for 5 minutes");
-    lab.kube.deletePod("default", "web-d");
+    t.lab.kube.deletePod("default", "web-d");
     await up(VS_TYPE, "drain", st, news);
     const left = (obj("pool", pool)!.servers as Json[]).map((s) => (s.ip as Json).addr);
     assert.ok(!left.includes("192.168.102.36"), "gone from the slice, gone from the pool");
-    await host.delete({ type: VS_TYPE, name: "drain", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "drain", id: st.id!, properties: st.outputs! });
   });
 });

@@ -3,13 +3,9 @@
 // (web-c, web-d). Each step is what a user does: change the Service with a merge patch (as kubectl patch does),
 // preview (check + diff, no controller write), up, and read the controller.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
-import { routesProvider, virtualServiceProvider } from "../../sdk";
 import { call } from "../emulator/kube/helpers";
-import { controllerRoutes, controllerServers, type Lab, ROUTES_TYPE, startLab, VS_TYPE } from "./support";
+import { controllerRoutes, controllerServers, ROUTES_TYPE, useLabHost, VS_TYPE } from "./support";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const SVC = "/api/v1/namespaces/default/services";
 const MERGE = "application/merge-patch+json";
 
@@ -24,41 +20,26 @@ interface Stack {
 
 describe("NodePort and NodePortLocal modes through the real dynamic-provider host (issue 14)", function () {
   this.timeout(120_000);
-  let lab: Lab;
-  let host: ProviderHost;
-  let vsCode: string;
-  let routesCode: string;
-
-  beforeEach(async () => {
-    lab = await startLab();
-    vsCode = (await serializeProvider(virtualServiceProvider)).text;
-    routesCode = (await serializeProvider(routesProvider)).text;
-    host = await startProviderHost({ cwd: ROOT, cleanEnv: true, config: lab.config() });
-    await host.configure();
-  });
-  afterEach(async () => {
-    await host?.stop();
-    await lab?.stop();
-  });
+  const t = useLabHost({ each: true });
 
   const patchWeb = async (body: Json) => {
-    const r = await call(lab.kube, "PATCH", `${SVC}/web`, { body, contentType: MERGE });
+    const r = await call(t.lab.kube, "PATCH", `${SVC}/web`, { body, contentType: MERGE });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body;
   };
-  const obj = (type: string, name: string) => lab.avi.objects(type).find((o) => o.name === name) as Json | undefined;
+  const obj = (type: string, name: string) => t.lab.avi.objects(type).find((o) => o.name === name) as Json | undefined;
 
   async function check(type: string, name: string, st: Stack, news: Props) {
-    const code = type === ROUTES_TYPE ? routesCode : vsCode;
-    return host.check({ type, name, news: { __provider: code, ...news }, ...(st.inputs ? { olds: st.inputs } : {}) });
+    const code = type === ROUTES_TYPE ? t.routesCode : t.vsCode;
+    return t.host.check({ type, name, news: { __provider: code, ...news }, ...(st.inputs ? { olds: st.inputs } : {}) });
   }
 
   async function preview(name: string, st: Stack, news: Props) {
-    const writes = lab.avi.writes().length;
+    const writes = t.lab.avi.writes().length;
     const checked = await check(VS_TYPE, name, st, news);
     assert.deepEqual(checked.failures, [], `${name}: check failures`);
     const diff = st.id
-      ? await host.diff({
+      ? await t.host.diff({
           type: VS_TYPE,
           name,
           id: st.id,
@@ -67,17 +48,17 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
           oldInputs: st.inputs!,
         })
       : undefined;
-    assert.equal(lab.avi.writes().length, writes, "preview writes nothing");
+    assert.equal(t.lab.avi.writes().length, writes, "preview writes nothing");
     return { inputs: checked.inputs, diff };
   }
 
   async function up(name: string, st: Stack, news: Props): Promise<void> {
     const p = await preview(name, st, news);
     if (!st.id) {
-      const created = await host.create({ type: VS_TYPE, name, properties: p.inputs });
+      const created = await t.host.create({ type: VS_TYPE, name, properties: p.inputs });
       Object.assign(st, { id: created.id, inputs: p.inputs, outputs: created.properties });
     } else if (p.diff?.changes !== "none") {
-      const updated = await host.update({
+      const updated = await t.host.update({
         type: VS_TYPE,
         name,
         id: st.id,
@@ -109,9 +90,9 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     });
     assert.equal(shown.inputs.mode, "nodeport", "preview shows the mode");
     await up("np", st, news);
-    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
+    assert.deepEqual(controllerServers(t.lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
     assert.deepEqual(
-      controllerRoutes(lab).filter((r) => r.includes("clustername=c14")),
+      controllerRoutes(t.lab).filter((r) => r.includes("clustername=c14")),
       [],
       "no static route for the cluster",
     );
@@ -135,10 +116,10 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const st: Stack = {};
     const news = { ...base, mode: "nodeport" };
     await up("local", st, news);
-    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
-    lab.kube.deletePod("default", "web-a");
-    lab.kube.deletePod("default", "web-b");
-    await lab.kube.settled();
+    assert.deepEqual(controllerServers(t.lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
+    t.lab.kube.deletePod("default", "web-a");
+    t.lab.kube.deletePod("default", "web-b");
+    await t.lab.kube.settled();
     const shown = await preview("local", st, news);
     const pools = shown.inputs.pools as Record<string, { servers: Record<string, string> }>;
     assert.deepEqual(pools[pool]?.servers, { "10.100.1.102:30080": "node2" }, "node1 is out of the pool");
@@ -157,7 +138,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
       from: "healthCheckNodePort",
     });
     await up("local", st, news);
-    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.102:30080"]);
+    assert.deepEqual(controllerServers(t.lab, pool), ["10.100.1.102:30080"]);
     const hm = obj("healthmonitor", monitor)!;
     assert.equal(hm.type, "HEALTH_MONITOR_HTTP");
     assert.equal(hm.monitor_port, hc, "the monitor targets the healthCheckNodePort");
@@ -175,7 +156,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const none = await check(VS_TYPE, "cip", {}, { ...base, mode: "nodeport" });
     assert.match(none.failures[0]!.reason, /allocateLoadBalancerNodePorts: false/);
     // `kubectl describe svc web` tells it too: a Warning Event per refusal (the recorder folds repeats).
-    const refused = lab.kube
+    const refused = t.lab.kube
       .list("events", "default")
       .filter((e) => e.reason === "Refused" && (e.involvedObject as { name?: string } | undefined)?.name === "web");
     assert.ok(refused.length >= 1, "a Refused Event on web");
@@ -185,7 +166,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
 
   it("nodeportlocal with the annotation: 4 servers on the node IPs with 4 distinct NPL ports, no routes", async () => {
     await patchWeb({ metadata: { annotations: { "nodeportlocal.antrea.io/enabled": "true" } } });
-    await lab.kube.waitFor(
+    await t.lab.kube.waitFor(
       "pods",
       "web-d",
       "default",
@@ -194,7 +175,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const st: Stack = {};
     const news = { ...base, mode: "nodeportlocal" };
     await up("npl", st, news);
-    const servers = controllerServers(lab, pool);
+    const servers = controllerServers(t.lab, pool);
     assert.equal(servers.length, 4, servers.join());
     const ports = servers.map((s) => Number(s.split(":")[1]));
     // Antrea allocates per node, so the same number may serve on both nodes: 4 distinct node:port pairs, and the
@@ -213,7 +194,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const inputs = (st.inputs!.pools as Record<string, { servers: Record<string, string> }>)[pool]!.servers;
     assert.deepEqual(Object.values(inputs).sort(), ["node1/web-a", "node1/web-b", "node2/web-c", "node2/web-d"]);
     assert.deepEqual(
-      controllerRoutes(lab).filter((r) => r.includes("clustername=c14")),
+      controllerRoutes(t.lab).filter((r) => r.includes("clustername=c14")),
       [],
     );
   });
@@ -224,17 +205,17 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     assert.match(refused.failures[0]!.reason, /lacks the annotation nodeportlocal\.antrea\.io\/enabled/);
     assert.match(refused.failures[0]!.reason, /annotateService: true/);
     const annotation = () =>
-      lab.kube.get("services", "web", "default")?.metadata.annotations?.["nodeportlocal.antrea.io/enabled"];
+      t.lab.kube.get("services", "web", "default")?.metadata.annotations?.["nodeportlocal.antrea.io/enabled"];
     assert.equal(annotation(), undefined, "check wrote nothing");
     const st: Stack = {};
     const news = { ...base, mode: "nodeportlocal", annotateService: true };
     await up("npl", st, news);
     assert.equal(annotation(), "true");
     assert.deepEqual(st.outputs!.annotated, ["web"]);
-    assert.equal(controllerServers(lab, pool).length, 4, "create waited for Antrea to map the pods");
+    assert.equal(controllerServers(t.lab, pool).length, 4, "create waited for Antrea to map the pods");
     const again = await preview("npl", st, news);
     assert.equal(again.diff?.changes, "none", "the next preview shows no change");
-    await host.delete({ type: VS_TYPE, name: "npl", id: st.id!, properties: st.outputs! });
+    await t.host.delete({ type: VS_TYPE, name: "npl", id: st.id!, properties: st.outputs! });
     assert.equal(annotation(), undefined, "destroy removed the annotation it set");
     assert.equal(obj("pool", pool), undefined);
   });
@@ -249,7 +230,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const st: Stack = {};
     const news = { ...base, mode: "nodeport", nodeSelector: "!edge-only", membership: "sync" };
     await up("npsync", st, news);
-    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
+    assert.deepEqual(controllerServers(t.lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
     const markers = obj("pool", pool)!.markers as { key: string; values: string[] }[];
     assert.deepEqual(markers.slice(-3), [
       { key: "membership", values: ["sync"] },
@@ -263,7 +244,7 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
   it("switching a cluster from clusterip to nodeport is a readable plan: the pool's servers change, the mode shows", async () => {
     const st: Stack = {};
     await up("switch", st, base);
-    assert.deepEqual(controllerServers(lab, pool), [
+    assert.deepEqual(controllerServers(t.lab, pool), [
       "192.168.101.13:8080",
       "192.168.101.22:8080",
       "192.168.102.17:8080",
@@ -288,6 +269,6 @@ describe("NodePort and NodePortLocal modes through the real dynamic-provider hos
     const uuid = obj("pool", pool)!.uuid;
     await up("switch", st, { ...base, mode: "nodeport" });
     assert.equal(obj("pool", pool)!.uuid, uuid);
-    assert.deepEqual(controllerServers(lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
+    assert.deepEqual(controllerServers(t.lab, pool), ["10.100.1.101:30080", "10.100.1.102:30080"]);
   });
 });

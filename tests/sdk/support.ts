@@ -3,7 +3,8 @@
 import { type AviSession, createAviSession } from "../../provider/avi";
 import { type AviEmulator, startAviEmulator } from "../../emulator/avi";
 import { type KubeEmulator, startKubeEmulator } from "../../emulator/kube";
-import { type ProviderHost, startProviderHost } from "../../emulator/engine";
+import { type ProviderHost, serializeProvider, startProviderHost } from "../../emulator/engine";
+import { routesProvider, virtualServiceProvider } from "../../sdk";
 import * as path from "node:path";
 
 export const ROUTES_TYPE = "pulumi-nodejs:dynamic/avi-k8s:ClusterIpRoutes";
@@ -113,13 +114,21 @@ export function requestCount(lab: Lab): number {
 export interface LabHost {
   lab: Lab;
   host: ProviderHost;
+  /** The serialized providers, as a program's resources carry them in `__provider`. */
+  vsCode: string;
+  routesCode: string;
 }
 
-/** Registers the suite's before/after hooks: the fields are filled in before the first test and stopped after. */
-export function useLabHost(): LabHost {
+/**
+ * Registers the suite's hooks: the fields are filled in before the first test (before each with `each`) and
+ * stopped after.
+ */
+export function useLabHost(o: { each?: boolean } = {}): LabHost {
   const t = {} as LabHost;
-  before(async () => {
+  (o.each ? beforeEach : before)(async () => {
     t.lab = await startLab();
+    t.vsCode = (await serializeProvider(virtualServiceProvider)).text;
+    t.routesCode = (await serializeProvider(routesProvider)).text;
     t.host = await startProviderHost({
       cwd: path.resolve(__dirname, "../../.."),
       cleanEnv: true,
@@ -127,7 +136,7 @@ export function useLabHost(): LabHost {
     });
     await t.host.configure();
   });
-  after(async () => {
+  (o.each ? afterEach : after)(async () => {
     await t.host?.stop();
     await t.lab?.stop();
   });
