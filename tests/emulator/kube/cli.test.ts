@@ -9,6 +9,18 @@ import { call } from "./helpers";
 
 const CLI = path.resolve(__dirname, "../../../cli/index.js");
 
+/** The emulator's first stdout line (its ready line); fails if it exits before printing one. */
+function readyLine(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes("\n")) resolve(buf.split("\n")[0] as string);
+    });
+    child.on("exit", (code) => reject(new Error(`emulate exited ${code} before printing`)));
+  });
+}
+
 describe("avi-k8s emulate kube", function () {
   this.timeout(30_000);
 
@@ -17,14 +29,7 @@ describe("avi-k8s emulate kube", function () {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let buf = "";
-        child.stdout.on("data", (c: Buffer) => {
-          buf += c.toString();
-          if (buf.includes("\n")) resolve(buf.split("\n")[0]);
-        });
-        child.on("exit", (code) => reject(new Error(`emulate exited ${code} before printing`)));
-      });
+      const line = await readyLine(child);
       const info = JSON.parse(line);
       assert.equal(info.kind, "kube");
       assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
@@ -52,14 +57,7 @@ describe("avi-k8s emulate kube", function () {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let buf = "";
-        child.stdout.on("data", (c: Buffer) => {
-          buf += c.toString();
-          if (buf.includes("\n")) resolve(buf.split("\n")[0]);
-        });
-        child.on("exit", (code) => reject(new Error(`emulate exited ${code} before printing`)));
-      });
+      const line = await readyLine(child);
       const kubeconfig = YAML.parse(fs.readFileSync(JSON.parse(line).kubeconfig, "utf8"));
       const kube = {
         url: kubeconfig.clusters[0].cluster.server,
