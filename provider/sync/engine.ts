@@ -1,26 +1,15 @@
 // The leader's loop. Finds its work on the controller (pools with the membership marker, routes records), watches
-// what can change it (the EndpointSlices of those Services only, the Services, Nodes when routes are kept, and the
-// CNI's pod-CIDR objects), coalesces events per Service or routes record, and runs each key through work.ts.
+// what can change it (watches.ts), coalesces events per Service or routes record, and runs each key through work.ts.
 // A full resync (discovery, then every key once) runs at start and every `resyncMs`; discovery alone runs every
 // `discoveryMs`, so a resource switched to sync mode is picked up without waiting for a resync.
 import { AviError, type AviSession, listRouteRecords, listSyncPools, type RouteRecord, type SyncPool } from "../avi";
-import { backoffMs, type Informer, type KubeClient, KubeReadError, startInformer } from "../kube";
-import { LABEL_SERVICE_NAME } from "../kube/raw";
+import { backoffMs, type KubeClient, KubeReadError } from "../kube";
 import type { SyncEffects } from "./effects";
-import {
-  blockAffinityMeaning,
-  ciliumNodeMeaning,
-  nodeMeaning,
-  nodePortNodeMeaning,
-  nplPodMeaning,
-  serviceMeaning,
-  sliceMeaning,
-  sliceService,
-} from "./filter";
 import { type Log, latencyText, poolLine, routesLine } from "./log";
-import { countEvent, observe, type SyncMetrics } from "./metrics";
+import { observe, type SyncMetrics } from "./metrics";
 import { PLANNERS, plannerOf, type SyncMode, sharedNodeLists } from "./modes";
 import { createScheduler } from "./schedule";
+import { createWatchSet } from "./watches";
 import { reconcileRoutes, reconcileService, type WorkContext } from "./work";
 
 export class NotLeader extends Error {
@@ -56,7 +45,6 @@ export interface Engine {
 
 type Record_ = RouteRecord & { uuid: string; name: string };
 
-const svcKey = (ns: string, name: string) => `svc:${ns}/${name}`;
 const routesKey = (name: string) => `routes:${name}`;
 
 export function startEngine(o: EngineOptions): Engine {
@@ -64,15 +52,9 @@ export function startEngine(o: EngineOptions): Engine {
   const services = new Map<string, SyncPool[]>(); // "ns/name" -> its sync pools
   const records = new Map<string, Record_>();
   const events = new Map<string, number[]>(); // key -> arrival times of events not yet written
-  const slices = new Map<string, { selector: string; informer: Informer }>();
-  const serviceWatches = new Map<string, Informer>();
   const cniSources = new Map<string, string>();
-  let nodeWatch: Informer | undefined;
-  let nodeWatchForNodePort = false;
-  const podWatches = new Map<string, Informer>(); // namespace -> pods watch (nodeportlocal Services there)
   // NodePort Services share one node list per node generation: a node event starts a new one.
   const nodeLists = sharedNodeLists(o.kube, o.pageSize);
-  const cniWatches = new Map<string, Informer>();
   const timers: NodeJS.Timeout[] = [];
   const rechecks = new Map<string, NodeJS.Timeout>();
   let ready = false;
@@ -120,6 +102,21 @@ export function startEngine(o: EngineOptions): Engine {
     else if (err instanceof AviError) o.metrics.errors.controller = (o.metrics.errors.controller ?? 0) + 1;
     else o.metrics.errors.other = (o.metrics.errors.other ?? 0) + 1;
   }
+
+  const watches = createWatchSet({
+    kube: o.kube,
+    pageSize: o.pageSize,
+    metrics: o.metrics,
+    log: o.log,
+    countError,
+    noteEvent,
+    services,
+    records,
+    cniSources,
+    modeOf,
+    invalidateNodes: nodeLists.invalidate,
+    stopped: () => stopped,
+  });
 
   async function runKey(key: string): Promise<void> {
     const taken = events.get(key) ?? [];
@@ -185,7 +182,7 @@ export function startEngine(o: EngineOptions): Engine {
     if (!rec) return;
     const r = await reconcileRoutes(ctx, rec);
     cniSources.set(name, r.cniSource);
-    updateCniWatches();
+    watches.updateCni();
     o.metrics.conflicts += r.conflicts;
     if (r.gone) {
       o.log(
@@ -194,7 +191,7 @@ export function startEngine(o: EngineOptions): Engine {
       records.delete(name);
       cniSources.delete(name);
       o.metrics.managedRouteSets = records.size;
-      updateWatches();
+      watches.update();
       return;
     }
     if (r.written && r.change) {
@@ -212,180 +209,7 @@ export function startEngine(o: EngineOptions): Engine {
     if (left.length > 0) services.set(key, left);
     else services.delete(key);
     o.metrics.managedPools = [...services.values()].reduce((n, ps) => n + ps.length, 0);
-    updateWatches();
-  }
-
-  function watch(
-    kind: string,
-    spec: Parameters<typeof startInformer>[1],
-    onChange: (c: { tag: string; key: string }) => void,
-    onSynced?: () => void,
-  ): Informer {
-    return startInformer(
-      o.kube,
-      { pageSize: o.pageSize, ...spec },
-      {
-        onChange: (c) => onChange(c),
-        onEvent: (_type, dropped) => countEvent(o.metrics, kind, dropped),
-        ...(onSynced ? { onSynced } : {}),
-        onError: (err) => {
-          countError(err);
-          o.log(`watch of ${kind}: ${err.message}`);
-        },
-      },
-    );
-  }
-
-  const touchRoutes = () => {
-    nodeLists.invalidate();
-    for (const name of records.keys()) noteEvent(routesKey(name));
-    for (const k of services.keys()) if (modeOf(k).dependsOnNodes) noteEvent(`svc:${k}`);
-  };
-
-  /** Watches follow the work: one slice watch per namespace (selecting exactly the managed Services), etc. */
-  function updateWatches(): void {
-    if (stopped) return;
-    const byNs = new Map<string, string[]>();
-    for (const key of services.keys()) {
-      const [ns, name] = key.split("/") as [string, string];
-      byNs.set(ns, [...(byNs.get(ns) ?? []), name]);
-    }
-    for (const [ns, w] of [...slices]) {
-      if (!byNs.has(ns)) {
-        w.informer.stop();
-        slices.delete(ns);
-        serviceWatches.get(ns)?.stop();
-        serviceWatches.delete(ns);
-      }
-    }
-    for (const [ns, names] of byNs) {
-      const selector = `${LABEL_SERVICE_NAME} in (${[...names].sort().join(",")})`;
-      const cur = slices.get(ns);
-      if (cur?.selector === selector) continue;
-      cur?.informer.stop();
-      let first = true;
-      const informer = watch(
-        "endpointslice",
-        {
-          path: `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ns)}/endpointslices`,
-          query: { labelSelector: selector },
-          perm: { verb: "list", resource: "endpointslices", group: "discovery.k8s.io", namespace: ns },
-          meaning: sliceMeaning,
-          tag: sliceService,
-          // A slice holds up to 100 endpoints: 50 a page keeps a relist of 150,000 pods to a few MB at a time.
-          pageSize: Math.min(o.pageSize, 50),
-        },
-        (c) => {
-          if (services.has(`${ns}/${c.tag}`)) noteEvent(svcKey(ns, c.tag));
-        },
-        () => {
-          // A replaced watch may have missed events between the old one's end and this list: look again once.
-          if (first && cur) for (const n of byNs.get(ns) ?? []) noteEvent(svcKey(ns, n));
-          first = false;
-        },
-      );
-      slices.set(ns, { selector, informer });
-      if (!serviceWatches.has(ns)) {
-        serviceWatches.set(
-          ns,
-          watch(
-            "service",
-            {
-              path: `/api/v1/namespaces/${encodeURIComponent(ns)}/services`,
-              perm: { verb: "list", resource: "services", group: "", namespace: ns },
-              meaning: serviceMeaning,
-            },
-            (c) => {
-              if (services.has(c.key)) noteEvent(`svc:${c.key}`);
-            },
-          ),
-        );
-      }
-    }
-    const forNodePort = [...services.keys()].some((k) => modeOf(k).dependsOnNodes);
-    const wantNodes = records.size > 0 || forNodePort;
-    if (nodeWatch && (!wantNodes || nodeWatchForNodePort !== forNodePort)) {
-      nodeWatch.stop();
-      nodeWatch = undefined;
-    }
-    if (wantNodes && !nodeWatch) {
-      // NodePort reads labels, readiness and cordons too; routes only what moves a pod CIDR or next hop.
-      nodeWatchForNodePort = forNodePort;
-      nodeWatch = watch(
-        "node",
-        {
-          path: "/api/v1/nodes",
-          perm: { verb: "list", resource: "nodes", group: "" },
-          meaning: forNodePort ? nodePortNodeMeaning : nodeMeaning,
-        },
-        touchRoutes,
-      );
-    }
-    updatePodWatches();
-    updateCniWatches();
-  }
-
-  /** NodePortLocal: Antrea's annotation on a pod changes no EndpointSlice, so its namespace's pods are watched. */
-  function updatePodWatches(): void {
-    if (stopped) return;
-    const byNs = new Map<string, string[]>();
-    for (const key of services.keys()) {
-      if (!modeOf(key).dependsOnPods) continue;
-      const [ns, name] = key.split("/") as [string, string];
-      byNs.set(ns, [...(byNs.get(ns) ?? []), name]);
-    }
-    for (const [ns, w] of [...podWatches]) {
-      if (!byNs.has(ns)) {
-        w.stop();
-        podWatches.delete(ns);
-      }
-    }
-    for (const ns of byNs.keys()) {
-      if (podWatches.has(ns)) continue;
-      podWatches.set(
-        ns,
-        watch(
-          "pod",
-          {
-            path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
-            perm: { verb: "list", resource: "pods", group: "", namespace: ns },
-            meaning: nplPodMeaning,
-          },
-          () => {
-            for (const key of services.keys()) {
-              if (key.startsWith(`${ns}/`) && modeOf(key).dependsOnPods) noteEvent(`svc:${key}`);
-            }
-          },
-        ),
-      );
-    }
-  }
-
-  function updateCniWatches(): void {
-    if (stopped) return;
-    const wanted = new Set<string>([...cniSources.values()].filter((s) => s === "calico" || s === "cilium"));
-    for (const [source, w] of [...cniWatches]) {
-      if (!wanted.has(source)) {
-        w.stop();
-        cniWatches.delete(source);
-      }
-    }
-    for (const source of wanted) {
-      if (cniWatches.has(source)) continue;
-      const spec =
-        source === "calico"
-          ? {
-              path: "/apis/crd.projectcalico.org/v1/blockaffinities",
-              perm: { verb: "list" as const, resource: "blockaffinities", group: "crd.projectcalico.org" },
-              meaning: blockAffinityMeaning,
-            }
-          : {
-              path: "/apis/cilium.io/v2/ciliumnodes",
-              perm: { verb: "list" as const, resource: "ciliumnodes", group: "cilium.io" },
-              meaning: ciliumNodeMeaning,
-            };
-      cniWatches.set(source, watch(source === "calico" ? "blockaffinity" : "ciliumnode", spec, touchRoutes));
-    }
+    watches.update();
   }
 
   /** The work on the controller now; returns the keys that are new. */
@@ -418,7 +242,7 @@ export function startEngine(o: EngineOptions): Engine {
     }
     o.metrics.managedPools = pools.length;
     o.metrics.managedRouteSets = records.size;
-    updateWatches();
+    watches.update();
     return fresh;
   }
 
@@ -487,11 +311,7 @@ export function startEngine(o: EngineOptions): Engine {
       for (const t of timers) clearTimeout(t);
       for (const t of rechecks.values()) clearTimeout(t);
       scheduler.stop();
-      for (const w of slices.values()) w.informer.stop();
-      for (const w of serviceWatches.values()) w.stop();
-      for (const w of cniWatches.values()) w.stop();
-      for (const w of podWatches.values()) w.stop();
-      nodeWatch?.stop();
+      watches.stop();
     },
   };
 }
