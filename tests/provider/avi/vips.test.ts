@@ -2,29 +2,23 @@
 // its IPv4 and its IPv6 address (ip_address and ip6_address), found from the VsVip or from a pool through the
 // virtual service that uses it; a VsVip that is gone, or a pool no virtual service uses, gives none.
 import * as assert from "node:assert/strict";
-import { type AviEmulator, startAviEmulator } from "../../../emulator/avi";
-import { type AviSession, createAviSession, readPoolVips, readVsVipAddresses } from "../../../provider/avi";
+import { type AviSession, readPoolVips, readVsVipAddresses } from "../../../provider/avi";
 import { desiredIngress } from "../../../provider/plan";
+import { type Rig, startRig } from "./seed";
 
 type Json = Record<string, unknown>;
 
 describe("provider/avi: the VIP addresses of a virtual service (status write-back)", function () {
   this.timeout(30_000);
-  let avi: AviEmulator;
+  let rig: Rig;
   let s: AviSession;
 
   before(async () => {
-    avi = await startAviEmulator();
-    s = createAviSession({
-      controller: avi.url,
-      username: avi.username,
-      password: avi.password,
-      ...(avi.caCert ? { caCert: avi.caCert } : {}),
-    });
+    rig = await startRig();
+    s = rig.session;
   });
   after(async () => {
-    await s?.logout().catch(() => undefined);
-    await avi?.stop();
+    await rig?.stop();
   });
 
   it("reads both addresses of a dual-stack VsVip, by its uuid and from a pool's virtual service", async () => {
