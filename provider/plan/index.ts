@@ -11,9 +11,9 @@ export {
   planServicePools,
   poolConflicts,
   poolName,
-  servesTraffic,
   virtualServiceName,
 } from "./pools";
+export { servesTraffic } from "./endpoints";
 export { planRoutes, routeIdFor } from "./routes";
 export {
   excludedFromLoadBalancers,

@@ -173,5 +173,3 @@ export function diffServers(
   const remove = actual.filter((s) => !wanted.has(serverKey(s)));
   return { add, update, remove, unchanged };
 }
-
-export { servesTraffic } from "./endpoints";
